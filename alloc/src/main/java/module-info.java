@@ -1,0 +1,8 @@
+/**
+ * ggml-java alloc: buffer types (Arena-backed, file mappings, measuring), the linear allocator, graph planners and
+ * the measuring pass.
+ */
+module io.ggmljava.alloc {
+    requires transitive io.ggmljava.core;
+    requires transitive io.ggmljava.graph;
+}

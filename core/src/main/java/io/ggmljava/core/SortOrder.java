@@ -1,0 +1,6 @@
+package io.ggmljava.core;
+
+/** Sort order of {@link Op#ARGSORT} (ggml_sort_order). */
+public enum SortOrder {
+    ASC, DESC
+}

@@ -1,0 +1,6 @@
+/**
+ * ggml-java core: element types, tensors and views, op graph construction, f16/bf16 conversion and GGUF.
+ */
+module io.ggmljava.core {
+    exports io.ggmljava.core;
+}

@@ -1,0 +1,143 @@
+package io.ggmljava.ops.vector;
+
+import io.ggmljava.ops.AttentionKernels;
+import io.ggmljava.ops.BinaryKernels;
+import io.ggmljava.ops.ConvKernels;
+import io.ggmljava.ops.CopyKernels;
+import io.ggmljava.ops.KernelProvider;
+import io.ggmljava.ops.MatMulKernels;
+import io.ggmljava.ops.NormKernels;
+import io.ggmljava.ops.QuantKernels;
+import io.ggmljava.ops.RecurrentKernels;
+import io.ggmljava.ops.ReduceKernels;
+import io.ggmljava.ops.RopeKernels;
+import io.ggmljava.ops.SoftMaxKernels;
+import io.ggmljava.ops.UnaryKernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels at one vector width. Loaded by name from {@link KernelProvider#vector(int)} so that nothing
+ * touches {@code jdk.incubator.vector} unless the module is present.
+ */
+public final class VectorKernelProvider implements KernelProvider {
+    private final int bits;
+    private final VectorUnaryKernels unary;
+    private final VectorBinaryKernels binary;
+    private final VectorReduceKernels reduce;
+    private final VectorCopyKernels copy;
+    private final VectorNormKernels norm;
+    private final VectorSoftMaxKernels softMax;
+    private final VectorRopeKernels rope;
+    private final VectorMatMulKernels matMul;
+    private final VectorQuantKernels quant;
+    private final VectorConvKernels conv;
+    private final VectorAttentionKernels attention;
+    private final VectorRecurrentKernels recurrent;
+
+    private VectorKernelProvider(VectorSpecies<Float> fs) {
+        this.bits = fs.vectorBitSize();
+        this.unary = new VectorUnaryKernels(fs);
+        this.binary = new VectorBinaryKernels(fs);
+        this.reduce = new VectorReduceKernels(fs);
+        this.copy = new VectorCopyKernels(fs);
+        this.norm = new VectorNormKernels(fs);
+        this.softMax = new VectorSoftMaxKernels(fs);
+        this.rope = new VectorRopeKernels(fs);
+        this.matMul = new VectorMatMulKernels(fs);
+        this.quant = new VectorQuantKernels(fs);
+        this.conv = new VectorConvKernels(fs);
+        this.attention = new VectorAttentionKernels(fs);
+        this.recurrent = new VectorRecurrentKernels(fs);
+    }
+
+    /** The machine's preferred float vector width in bits. */
+    public static int preferredBits() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    }
+
+    /** A provider with {@code bits}-bit vectors, capped at the preferred width (wider ones would be emulated). */
+    public static VectorKernelProvider create(int bits) {
+        int use = Math.min(bits, preferredBits());
+        if (use < 128) {
+            throw new UnsupportedOperationException("vectors are narrower than 128 bits (" + use + ") on this machine");
+        }
+        return new VectorKernelProvider(floatSpecies(use));
+    }
+
+    /** Float species of {@code bits} bits. */
+    static VectorSpecies<Float> floatSpecies(int bits) {
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + bits;
+    }
+
+    @Override
+    public UnaryKernels unary() {
+        return unary;
+    }
+
+    @Override
+    public BinaryKernels binary() {
+        return binary;
+    }
+
+    @Override
+    public ReduceKernels reduce() {
+        return reduce;
+    }
+
+    @Override
+    public CopyKernels copy() {
+        return copy;
+    }
+
+    @Override
+    public NormKernels norm() {
+        return norm;
+    }
+
+    @Override
+    public SoftMaxKernels softMax() {
+        return softMax;
+    }
+
+    @Override
+    public RopeKernels rope() {
+        return rope;
+    }
+
+    @Override
+    public MatMulKernels matMul() {
+        return matMul;
+    }
+
+    @Override
+    public QuantKernels quant() {
+        return quant;
+    }
+
+    @Override
+    public ConvKernels conv() {
+        return conv;
+    }
+
+    @Override
+    public AttentionKernels attention() {
+        return attention;
+    }
+
+    @Override
+    public RecurrentKernels recurrent() {
+        return recurrent;
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
