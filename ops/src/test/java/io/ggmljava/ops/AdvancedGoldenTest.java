@@ -49,6 +49,7 @@ class AdvancedGoldenTest {
         MiniGguf g = new MiniGguf(file);
         float maxNmse = ((Number) g.kv.get("golden.max_nmse")).floatValue();
         StringBuilder failures = new StringBuilder();
+        double worst = 0;
         for (KernelProvider p : OpHarness.providers()) {
             for (int nth : new int[]{1, 2}) {
                 try (Arena arena = Arena.ofShared()) {
@@ -62,12 +63,14 @@ class AdvancedGoldenTest {
                     float[] out = OpHarness.compute(p, node, nth);
                     float[] golden = toFloats(g.tensors.get("dst"));
                     double e = OpHarness.nmse(out, golden);
+                    worst = Math.max(worst, e);
                     if (!(e <= maxNmse)) {
                         failures.append(String.format("%s nth=%d: nmse %.3g > %.3g%n", p.name(), nth, e, maxNmse));
                     }
                 }
             }
         }
+        System.out.printf("golden %-60s worst nmse %.3g (max %.3g)%n", file.getFileName(), worst, maxNmse);
         assertTrue(failures.isEmpty(), file.getFileName() + "\n" + failures);
     }
 

@@ -44,10 +44,11 @@ final class HalfVectors {
         IntVector normal = em.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
         // subnormals (exponent 0): the value is em * 2^-24 exactly
         IntVector sub = ((FloatVector) em.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts();
-        // infinity and NaN: all-ones exponent, mantissa (NaN payload) kept
+        // infinity and NaN: all-ones exponent, payload kept; NaNs come out quiet, as from vcvtph2ps
         IntVector special = em.lanewise(VectorOperators.LSHL, 13).or(0x7f800000);
         IntVector r = normal.blend(sub, em.compare(VectorOperators.LT, 0x0400));
         r = r.blend(special, em.compare(VectorOperators.GE, 0x7c00));
+        r = r.blend(special.or(0x00400000), em.compare(VectorOperators.GT, 0x7c00));
         return r.or(sign).reinterpretAsFloats();
     }
 
