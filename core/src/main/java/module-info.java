@@ -3,4 +3,5 @@
  */
 module io.ggmljava.core {
     exports io.ggmljava.core;
+    exports io.ggmljava.core.gguf;
 }
