@@ -11,4 +11,7 @@ module io.ggmljava.testdata {
 
     exports io.ggmljava.testdata.arbitraries;
     exports io.ggmljava.testdata.contracts;
+    exports io.ggmljava.testdata.golden;
+
+    uses io.ggmljava.testdata.golden.CaseBuilderProvider;
 }
