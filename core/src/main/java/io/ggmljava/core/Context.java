@@ -1138,9 +1138,10 @@ public final class Context {
                 throw shape("flashAttnExt", "mask.ne1 (" + mask.ne(1) + ") must be at least n_q padded to "
                         + KQ_MASK_PAD + " (" + padded + ")", n, q, k, v, mask);
             }
-            if (mask.ne(0) != k.ne(1)) {
-                throw shape("flashAttnExt", "mask.ne0 (" + mask.ne(0) + ") must equal n_kv (" + k.ne(1) + ")", n, q, k,
-                        v, mask);
+            // ggml reads n_kv values of each mask row and checks nothing more; a wider mask is fine
+            if (mask.ne(0) < k.ne(1)) {
+                throw shape("flashAttnExt", "mask.ne0 (" + mask.ne(0) + ") must be at least n_kv (" + k.ne(1) + ")", n,
+                        q, k, v, mask);
             }
         }
         if (maxBias > 0.0f && mask == null) {
@@ -1371,6 +1372,16 @@ public final class Context {
         }
         if (state.nelements() != s * s * h * state.ne(1)) {
             throw shape(op, "state must have S*S*H*n_seqs elements", n, all);
+        }
+        // the kernels take the T tokens as n_seqs sequences of T/n_seqs tokens each
+        if (state.ne(1) == 0 || t % state.ne(1) != 0) {
+            throw shape(op, "the token count k.ne2 (" + t + ") must be a multiple of n_seqs = state.ne1 ("
+                    + state.ne(1) + ")", n, all);
+        }
+        for (int i = 0; i < all.length; i++) {
+            if (n[i].equals("tf") && all[i].nelements() != s * h) {
+                throw shape(op, "tf must have S*H elements", n, all);
+            }
         }
     }
 

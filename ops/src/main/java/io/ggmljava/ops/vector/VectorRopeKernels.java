@@ -1,14 +1,173 @@
 package io.ggmljava.ops.vector;
 
+import io.ggmljava.core.Fp16;
 import io.ggmljava.ops.RopeKernels;
+import io.ggmljava.ops.RopeSpec;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API implementation of {@link RopeKernels}; below about two vectors of work it uses the scalar code. */
+/**
+ * Vector API implementation of {@link RopeKernels}, bit-identical to the scalar one.
+ *
+ * <p>Cache layout, {@code n = nDims}, {@code h = n/2}:
+ * <ul>
+ * <li>normal mode: {@code A = cache[0, n) = [c0, s0, c1, s1, ...]} and {@code B = cache[n, 2n) = [-s0, c0, -s1, c1,
+ * ...]}, so that with {@code E}/{@code O} the row with its even/odd elements duplicated,
+ * {@code dst = fma(E, A, O*B)} gives {@code fma(x0, c, -(x1*s))} and {@code fma(x0, s, x1*c)} lane by lane;</li>
+ * <li>NeoX mode: {@code cos = cache[0, h)}, {@code sin = cache[h, n)};</li>
+ * </ul>
+ * then the angles ({@code h} floats) and two scratch arrays of {@code h} floats for the sin/cos evaluation.
+ */
 final class VectorRopeKernels implements RopeKernels {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
     private final VectorSpecies<Float> fs;
+    private final HalfVectors half;
+    private final VectorMath math;
+    private final VectorShuffle<Float> dupEven;
+    private final VectorShuffle<Float> dupOdd;
 
     VectorRopeKernels(VectorSpecies<Float> fs) {
         this.fs = fs;
+        this.half = new HalfVectors(fs);
+        this.math = new VectorMath(fs.vectorBitSize());
+        this.dupEven = VectorShuffle.fromOp(fs, i -> i & ~1);
+        this.dupOdd = VectorShuffle.fromOp(fs, i -> i | 1);
+    }
+
+    @Override
+    public int cacheSize(RopeSpec spec) {
+        return 2 * spec.nDims() + 3 * (spec.nDims() / 2);
+    }
+
+    @Override
+    public void fillCache(RopeSpec spec, long pos, float[] cache) {
+        int n = spec.nDims();
+        int h = n / 2;
+        int angles = 2 * n;
+        int cosTmp = angles + h;
+        int sinTmp = cosTmp + h;
+        spec.thetas(pos, cache, angles);
+        math.sinCos(cache, angles, h, cache, cosTmp, cache, sinTmp);
+        float ms = spec.mscale();
+        float sinMs = spec.sinSign();
+        for (int i = 0; i < h; i++) {
+            // same products, in the same order, as the scalar cache
+            float c = cache[cosTmp + i] * ms;
+            float s = cache[sinTmp + i] * ms * sinMs;
+            if (spec.neox()) {
+                cache[i] = c;
+                cache[h + i] = s;
+            } else {
+                cache[2 * i] = c;
+                cache[2 * i + 1] = s;
+                cache[n + 2 * i] = -s;
+                cache[n + 2 * i + 1] = c;
+            }
+        }
+    }
+
+    @Override
+    public void rotateF32(RopeSpec spec, float[] cache, MemorySegment src, long srcOff, MemorySegment dst,
+                          long dstOff) {
+        int n = spec.nDims();
+        int lanes = fs.length();
+        if (spec.neox()) {
+            int h = n / 2;
+            int i = 0;
+            for (; i + lanes <= h; i += lanes) {
+                FloatVector x0 = FloatVector.fromMemorySegment(fs, src, srcOff + 4L * i, LE);
+                FloatVector x1 = FloatVector.fromMemorySegment(fs, src, srcOff + 4L * (i + h), LE);
+                FloatVector c = FloatVector.fromArray(fs, cache, i);
+                FloatVector s = FloatVector.fromArray(fs, cache, h + i);
+                x0.fma(c, x1.mul(s).neg()).intoMemorySegment(dst, dstOff + 4L * i, LE);
+                x0.fma(s, x1.mul(c)).intoMemorySegment(dst, dstOff + 4L * (i + h), LE);
+            }
+            for (; i < h; i++) {
+                float x0 = src.get(F32, srcOff + 4L * i);
+                float x1 = src.get(F32, srcOff + 4L * (i + h));
+                float c = cache[i];
+                float s = cache[h + i];
+                dst.set(F32, dstOff + 4L * i, Math.fma(x0, c, -(x1 * s)));
+                dst.set(F32, dstOff + 4L * (i + h), Math.fma(x0, s, x1 * c));
+            }
+        } else {
+            int i = 0;
+            for (; i + lanes <= n; i += lanes) {
+                FloatVector x = FloatVector.fromMemorySegment(fs, src, srcOff + 4L * i, LE);
+                FloatVector a = FloatVector.fromArray(fs, cache, i);
+                FloatVector b = FloatVector.fromArray(fs, cache, n + i);
+                x.rearrange(dupEven).fma(a, x.rearrange(dupOdd).mul(b))
+                        .intoMemorySegment(dst, dstOff + 4L * i, LE);
+            }
+            for (; i < n; i += 2) {
+                float x0 = src.get(F32, srcOff + 4L * i);
+                float x1 = src.get(F32, srcOff + 4L * (i + 1));
+                float c = cache[i];
+                float s = cache[i + 1];
+                dst.set(F32, dstOff + 4L * i, Math.fma(x0, c, -(x1 * s)));
+                dst.set(F32, dstOff + 4L * (i + 1), Math.fma(x0, s, x1 * c));
+            }
+        }
+        copyTail(spec, 4, src, srcOff, dst, dstOff);
+    }
+
+    @Override
+    public void rotateF16(RopeSpec spec, float[] cache, MemorySegment src, long srcOff, MemorySegment dst,
+                          long dstOff) {
+        int n = spec.nDims();
+        int lanes = fs.length();
+        if (spec.neox()) {
+            int h = n / 2;
+            int i = 0;
+            for (; i + lanes <= h; i += lanes) {
+                FloatVector x0 = half.load(src, srcOff + 2L * i);
+                FloatVector x1 = half.load(src, srcOff + 2L * (i + h));
+                FloatVector c = FloatVector.fromArray(fs, cache, i);
+                FloatVector s = FloatVector.fromArray(fs, cache, h + i);
+                half.store(x0.fma(c, x1.mul(s).neg()), dst, dstOff + 2L * i);
+                half.store(x0.fma(s, x1.mul(c)), dst, dstOff + 2L * (i + h));
+            }
+            for (; i < h; i++) {
+                float x0 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * i));
+                float x1 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * (i + h)));
+                float c = cache[i];
+                float s = cache[h + i];
+                dst.set(F16, dstOff + 2L * i, Fp16.f32ToF16(Math.fma(x0, c, -(x1 * s))));
+                dst.set(F16, dstOff + 2L * (i + h), Fp16.f32ToF16(Math.fma(x0, s, x1 * c)));
+            }
+        } else {
+            int i = 0;
+            for (; i + lanes <= n; i += lanes) {
+                FloatVector x = half.load(src, srcOff + 2L * i);
+                FloatVector a = FloatVector.fromArray(fs, cache, i);
+                FloatVector b = FloatVector.fromArray(fs, cache, n + i);
+                half.store(x.rearrange(dupEven).fma(a, x.rearrange(dupOdd).mul(b)), dst, dstOff + 2L * i);
+            }
+            for (; i < n; i += 2) {
+                float x0 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * i));
+                float x1 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * (i + 1)));
+                float c = cache[i];
+                float s = cache[i + 1];
+                dst.set(F16, dstOff + 2L * i, Fp16.f32ToF16(Math.fma(x0, c, -(x1 * s))));
+                dst.set(F16, dstOff + 2L * (i + 1), Fp16.f32ToF16(Math.fma(x0, s, x1 * c)));
+            }
+        }
+        copyTail(spec, 2, src, srcOff, dst, dstOff);
+    }
+
+    private static void copyTail(RopeSpec spec, int elemBytes, MemorySegment src, long srcOff, MemorySegment dst,
+                                 long dstOff) {
+        long rest = (long) (spec.ne0() - spec.nDims()) * elemBytes;
+        if (rest > 0) {
+            long skip = (long) spec.nDims() * elemBytes;
+            MemorySegment.copy(src, srcOff + skip, dst, dstOff + skip, rest);
+        }
     }
 }
