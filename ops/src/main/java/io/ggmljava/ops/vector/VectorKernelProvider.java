@@ -45,8 +45,8 @@ public final class VectorKernelProvider implements KernelProvider {
         this.norm = Specialized.instance(VectorNormKernels.class, NormKernels.class, fs);
         this.softMax = Specialized.instance(VectorSoftMaxKernels.class, SoftMaxKernels.class, fs);
         this.rope = new VectorRopeKernels(fs);
-        this.matMul = new VectorMatMulKernels(fs);
         this.quant = new VectorQuantKernels(fs);
+        this.matMul = new VectorMatMulKernels(fs, quant); // activations are quantized by this width's quant kernels
         this.conv = new VectorConvKernels(fs);
         this.attention = new VectorAttentionKernels(fs);
         this.recurrent = new VectorRecurrentKernels(fs);
