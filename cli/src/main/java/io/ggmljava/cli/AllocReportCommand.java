@@ -26,7 +26,7 @@ final class AllocReportCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--repeat", description = "plans per graph; plan_ms is their median (default ${DEFAULT-VALUE})",
-            defaultValue = "3")
+            defaultValue = "5")
     int repeat;
 
     @Option(names = "--only", description = "only graphs whose name contains this text")

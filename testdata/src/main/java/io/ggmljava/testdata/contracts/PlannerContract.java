@@ -72,7 +72,9 @@ public interface PlannerContract {
                     }
                 }
                 Statistics.label("in-place nodes").collect(inplace == 0 ? "none" : inplace < 5 ? "1-4" : "5+");
+                Statistics.label("in-place nodes").coverage(c -> c.check("5+").percentage(pct -> pct >= 20));
                 Statistics.label("views").collect(countViews(dag.graph()) == 0 ? "none" : "some");
+                Statistics.label("views").coverage(c -> c.check("some").percentage(pct -> pct >= 40));
                 for (int a = 0; a < placed.size(); a++) {
                     Tensor x = placed.get(a);
                     for (int b = a + 1; b < placed.size(); b++) {
@@ -136,6 +138,7 @@ public interface PlannerContract {
                 before.put(t, t.data());
             }
             Statistics.label("user-allocated leafs").collect(before.isEmpty() ? "none" : "some");
+            Statistics.label("user-allocated leafs").coverage(c -> c.check("some").percentage(pct -> pct >= 20));
             try (Allocation mem = plan.allocate(BufferTypes.arena())) {
                 ReferenceLiveness live = new ReferenceLiveness(dag.graph());
                 List<Tensor> placed = plan.placedTensors();
