@@ -33,7 +33,7 @@ final class AllocReportCommand implements Callable<Integer> {
     String only;
 
     record Row(String name, int nodes, long planBytes, long lowerBound, long strictBound, double ratio,
-               double planMs, String strategy, long workBytes) {
+               double planMs, String strategy, long workBytes, long ggmlBytes) {
     }
 
     @Override
@@ -57,8 +57,10 @@ final class AllocReportCommand implements Callable<Integer> {
                 ms[r] = plan.planNanos() / 1e6;
             }
             Arrays.sort(ms);
+            long ggml = p == Planner.dynamic() ? plan.computeBytes()
+                    : Planner.dynamic().plan(g, built.options()).computeBytes();
             rows.add(new Row(b.name(), g.nodeCount(), plan.computeBytes(), plan.lowerBoundBytes(),
-                    plan.strictLowerBoundBytes(), plan.ratio(), ms[repeat / 2], plan.strategy(), plan.workBytes()));
+                    plan.strictLowerBoundBytes(), plan.ratio(), ms[repeat / 2], plan.strategy(), plan.workBytes(), ggml));
         }
         double logSum = 0;
         double worst = 0;
@@ -81,12 +83,14 @@ final class AllocReportCommand implements Callable<Integer> {
 
     private void printTable(String name, List<Row> rows, double geomean, double worst, String worstName) {
         System.out.printf(Locale.ROOT, "planner: %s (alignment 32, ggml's node order)%n", name);
-        System.out.printf(Locale.ROOT, "%-28s %8s %14s %14s %8s %9s  %s%n", "graph", "nodes", "plan_bytes",
-                "lower_bound", "ratio", "plan_ms", "kept");
+        System.out.printf(Locale.ROOT, "%-28s %7s %12s %12s %7s %9s  %-8s %12s %7s%n", "graph", "nodes",
+                "plan_bytes", "lower_bound", "ratio", "plan_ms", "kept", "ggml_bytes", "ggml_x");
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "%-28s %8d %14d %14d %8.4f %9.2f  %s%n", r.name(), r.nodes(),
-                    r.planBytes(), r.lowerBound(), r.ratio(), r.planMs(), r.strategy());
+            System.out.printf(Locale.ROOT, "%-28s %7d %12d %12d %7.4f %9.2f  %-8s %12d %7.4f%n", r.name(), r.nodes(),
+                    r.planBytes(), r.lowerBound(), r.ratio(), r.planMs(), r.strategy(), r.ggmlBytes(),
+                    r.lowerBound() == 0 ? 1.0 : (double) r.ggmlBytes() / r.lowerBound());
         }
+        System.out.println("ggml_bytes: ggml's planner (dynamic: best fit, ggml's in-place rules) on the same graph");
         System.out.printf(Locale.ROOT, "geomean ratio %.4f, worst %.4f (%s)%n", geomean, worst, worstName);
     }
 
@@ -97,8 +101,9 @@ final class AllocReportCommand implements Callable<Integer> {
             Row r = rows.get(i);
             sb.append(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"nodes\": %d, \"plan_bytes\": %d, "
                             + "\"lower_bound_bytes\": %d, \"strict_lower_bound_bytes\": %d, \"ratio\": %.6f, "
-                            + "\"plan_ms\": %.3f, \"strategy\": \"%s\", \"work_bytes\": %d}%s%n", r.name(), r.nodes(),
-                    r.planBytes(), r.lowerBound(), r.strictBound(), r.ratio(), r.planMs(), r.strategy(), r.workBytes(),
+                            + "\"plan_ms\": %.3f, \"strategy\": \"%s\", \"work_bytes\": %d, \"ggml_bytes\": %d}%s%n",
+                    r.name(), r.nodes(), r.planBytes(), r.lowerBound(), r.strictBound(), r.ratio(), r.planMs(),
+                    r.strategy(), r.workBytes(), r.ggmlBytes(),
                     i + 1 < rows.size() ? "," : ""));
         }
         sb.append(String.format(Locale.ROOT, "  ],%n  \"geomean_ratio\": %.6f,%n  \"worst_ratio\": %.6f%n}%n",
