@@ -10,8 +10,13 @@ public final class Fp16 {
     private Fp16() {
     }
 
-    /** f16 bits to f32. */
+    /** f16 bits to f32 (exact; a signalling NaN comes back quiet, as from ggml's conversion on x86). */
     public static float f16ToF32(short h) {
+        if ((h & 0x7C00) == 0x7C00 && (h & 0x03FF) != 0) {
+            // Float.float16ToFloat keeps a signalling NaN signalling when interpreted but the JIT's intrinsic
+            // (vcvtph2ps) quiets it; quieting here makes the result the same everywhere and equal to ggml's.
+            return Float.intBitsToFloat((h & 0x8000) << 16 | 0x7FC00000 | (h & 0x03FF) << 13);
+        }
         return Float.float16ToFloat(h);
     }
 

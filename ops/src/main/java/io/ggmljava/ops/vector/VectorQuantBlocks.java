@@ -1,6 +1,8 @@
 package io.ggmljava.ops.vector;
 
+import io.ggmljava.core.GgmlType;
 import io.ggmljava.ops.scalar.quant.Blocks;
+import io.ggmljava.ops.scalar.quant.Q8Quants;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
@@ -133,6 +135,13 @@ final class VectorQuantBlocks {
 
     // ---- activation converters; x: nb*blockSize f32 at src+srcOff
 
+    /** One block through the scalar converter (for the rare blocks with non-finite values or scales). */
+    private static void scalarBlock(GgmlType type, MemorySegment src, long xb, MemorySegment dst, long yb) {
+        float[] x = new float[type.blockSize()];
+        Blocks.readFloats(src, xb, x, x.length);
+        Q8Quants.quantizeCpu(type, x, 0, 1, dst, yb);
+    }
+
     /** Loads 32 floats and returns max |x| (NaN if any is NaN). */
     private float absMax(MemorySegment src, long off, int n) {
         FloatVector m = FloatVector.zero(fs);
@@ -168,14 +177,14 @@ final class VectorQuantBlocks {
             long xb = srcOff + 128 * i;
             long yb = dstOff + 34 * i;
             float maxScalar = absMax(src, xb, 32);
-            if (!(maxScalar < Float.POSITIVE_INFINITY)) { // NaN or inf: scalar (it mimics cvtps_epi32 on NaN)
-                float[] x = new float[32];
-                Blocks.readFloats(src, xb, x, 32);
-                io.ggmljava.ops.scalar.quant.Q8Quants.quantizeCpu(io.ggmljava.core.GgmlType.Q8_0, x, 0, 1, dst, yb);
+            float id = maxScalar != 0.0f ? 127.f / maxScalar : 0.0f;
+            if (!(maxScalar < Float.POSITIVE_INFINITY) || !(id < Float.POSITIVE_INFINITY)) {
+                // NaN, infinities, or a tiny amax whose 127/amax overflows: levels may be NaN or infinite, which
+                // the scalar code turns into what cvtps_epi32 gives (INT_MIN, saturated to -128)
+                scalarBlock(GgmlType.Q8_0, src, xb, dst, yb);
                 continue;
             }
             Blocks.putF16(dst, yb, maxScalar / 127.f);
-            float id = maxScalar != 0.0f ? 127.f / maxScalar : 0.0f;
             roundStore16(src, xb, id, -128, dst, yb + 2);
             roundStore16(src, xb + 64, id, -128, dst, yb + 18);
         }
@@ -184,7 +193,7 @@ final class VectorQuantBlocks {
     /**
      * The q8_K converter ({@code quantize_row_q8_K_ref}): the signed value of largest magnitude (first on ties)
      * maps to -127, levels by {@code nearest_int}, sums of each 16 levels in {@code bsums}. Blocks containing NaN
-     * or values too large for the rounding trick go through the scalar code.
+     * or infinities, or whose scale overflows, go through the scalar code.
      */
     void fromFloatQ8_K(long nb, MemorySegment src, long srcOff, MemorySegment dst, long dstOff) {
         for (long i = 0; i < nb; i++) {
@@ -192,9 +201,7 @@ final class VectorQuantBlocks {
             long yb = dstOff + 292 * i;
             float amax = absMax(src, xb, 256);
             if (!(amax < Float.POSITIVE_INFINITY)) { // NaN or inf: scalar (nearest_int's range ends at 2^22)
-                float[] x = new float[256];
-                Blocks.readFloats(src, xb, x, 256);
-                io.ggmljava.ops.scalar.quant.Q8Quants.quantizeCpu(io.ggmljava.core.GgmlType.Q8_K, x, 0, 1, dst, yb);
+                scalarBlock(GgmlType.Q8_K, src, xb, dst, yb);
                 continue;
             }
             if (amax == 0) {
@@ -210,6 +217,10 @@ final class VectorQuantBlocks {
                 }
             }
             float iscale = -127.f / max;
+            if (Float.isInfinite(iscale)) { // tiny (subnormal) max: nearest_int of infinities, leave it to scalar
+                scalarBlock(GgmlType.Q8_K, src, xb, dst, yb);
+                continue;
+            }
             for (int g = 0; g < 16; g++) {
                 int sum = roundStore16(src, xb + 64L * g, iscale, Integer.MIN_VALUE, dst, yb + 4 + 16L * g);
                 Blocks.put16(dst, yb + 260 + 2L * g, sum);

@@ -1,5 +1,6 @@
 package io.ggmljava.ops.vector;
 
+import io.ggmljava.core.Fp16;
 import io.ggmljava.core.GgmlType;
 import io.ggmljava.ops.QuantKernels;
 import io.ggmljava.ops.scalar.ScalarQuantKernels;
@@ -150,7 +151,7 @@ final class VectorQuantKernels implements QuantKernels {
         return rounded.blend(u.lanewise(VectorOperators.LSHR, 16).or(64), nan);
     }
 
-    /** f16 to f32, exact; NaN payloads are kept (shifted), as {@link Float#float16ToFloat} does. */
+    /** f16 to f32, exact; NaN payloads are kept (shifted) and NaNs come back quiet, as {@link Fp16#f16ToF32}. */
     private void f16ToF32(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long n) {
         long bound = n - n % lanes;
         long i = 0;
@@ -161,7 +162,9 @@ final class VectorQuantKernels implements QuantKernels {
             IntVector em = h.and(0x7FFF);
             // normal numbers: rebias the exponent (15 -> 127); inf/NaN: all-ones exponent, mantissa shifted
             IntVector normal = em.lanewise(VectorOperators.LSHL, 13).add((127 - 15) << 23);
-            IntVector special = em.and(0x3FF).lanewise(VectorOperators.LSHL, 13).or(0x7F800000);
+            IntVector mant = em.and(0x3FF);
+            IntVector special = mant.lanewise(VectorOperators.LSHL, 13).or(0x7F800000);
+            special = special.blend(special.or(0x00400000), mant.compare(VectorOperators.NE, 0)); // NaN: quiet
             // subnormals and zero: em * 2^-24 is exact in f32
             IntVector sub = (IntVector) ((FloatVector) em.convert(VectorOperators.I2F, 0)).mul(0x1.0p-24f)
                     .convert(VectorOperators.REINTERPRET_F2I, 0);
