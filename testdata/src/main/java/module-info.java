@@ -8,4 +8,10 @@ module io.ggmljava.testdata {
     requires transitive io.ggmljava.alloc;
     requires transitive net.jqwik.api;
     requires transitive org.junit.jupiter.api;
+
+    exports io.ggmljava.testdata.arbitraries;
+    exports io.ggmljava.testdata.contracts;
+    exports io.ggmljava.testdata.golden;
+
+    uses io.ggmljava.testdata.golden.CaseBuilderProvider;
 }
