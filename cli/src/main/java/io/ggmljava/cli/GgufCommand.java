@@ -6,6 +6,7 @@ import io.ggmljava.core.gguf.GgufTensorInfo;
 import io.ggmljava.core.gguf.GgufValue;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +51,9 @@ final class GgufCommand implements Callable<Integer> {
     }
 
     private GgufFile open(Path p) throws IOException {
+        if (Files.isDirectory(p)) {
+            throw new IOException("is a directory");
+        }
         return headerOnly ? GgufFile.openHeaderOnly(p) : GgufFile.open(p);
     }
 

@@ -102,8 +102,8 @@ class TensorTest {
         assertTrue(back.isContiguous());
         assertSame(a, back.viewSource(), "a view of a view points at the tensor that owns the memory");
         ShapeException e = assertThrows(ShapeException.class, () -> ctx.permute(a, 0, 1, 1, 3));
-        assertTrue(e.getMessage().startsWith("permute: axes [0, 1, 1, 3] must be a permutation of 0..3; a=[2,3,4,5] f32"),
-                e.getMessage());
+        assertTrue(e.getMessage().startsWith(
+                "permute: axes [0, 1, 1, 3] must be a permutation of 0..3; a=[2,3,4,5] f32"), e.getMessage());
     }
 
     @Test
@@ -118,8 +118,8 @@ class TensorTest {
         assertArrayEquals(new long[] {1, 2, 3, 4}, ctx.reshape4d(a, 1, 2, 3, 4).shape());
         assertArrayEquals(new long[] {4, 6, 1, 1}, ctx.reshape(a, ctx.newTensor(GgmlType.F16, 4, 6)).shape());
         ShapeException count = assertThrows(ShapeException.class, () -> ctx.reshape2d(a, 5, 5));
-        assertTrue(count.getMessage().startsWith("reshape: the new shape [5, 5] must have 24 elements; a=[6,4,1,1] f32"),
-                count.getMessage());
+        assertTrue(count.getMessage().startsWith(
+                "reshape: the new shape [5, 5] must have 24 elements; a=[6,4,1,1] f32"), count.getMessage());
         ShapeException cont = assertThrows(ShapeException.class, () -> ctx.reshape1d(ctx.transpose(a), 24));
         assertTrue(cont.getMessage().contains("must be contiguous"), cont.getMessage());
         assertThrows(ShapeException.class, () -> ctx.reshape2d(ctx.newTensor(GgmlType.Q4_0, 64, 2), 16, 8),
@@ -181,7 +181,8 @@ class TensorTest {
             GgmlType.I16, GgmlType.I32, GgmlType.I64}) {
             Tensor t = allocated(type, 3, 2);
             t.setFloats(1, -2, 3.5f, 100, 0, -7);
-            float[] want = type.isInteger() ? new float[] {1, -2, 3, 100, 0, -7} : new float[] {1, -2, 3.5f, 100, 0, -7};
+            float[] want = type.isInteger() ? new float[] {1, -2, 3, 100, 0, -7}
+                    : new float[] {1, -2, 3.5f, 100, 0, -7};
             assertArrayEquals(want, t.toFloatArray(), type.toString());
             t.setI64(4, 42);
             assertEquals(42, t.getI64(4), type.toString());
