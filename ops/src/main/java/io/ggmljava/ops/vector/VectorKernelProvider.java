@@ -31,7 +31,7 @@ public final class VectorKernelProvider implements KernelProvider {
     private final SoftMaxKernels softMax;
     private final VectorRopeKernels rope;
     private final VectorMatMulKernels matMul;
-    private final VectorQuantKernels quant;
+    private final QuantKernels quant;
     private final VectorConvKernels conv;
     private final VectorAttentionKernels attention;
     private final VectorRecurrentKernels recurrent;
@@ -46,7 +46,7 @@ public final class VectorKernelProvider implements KernelProvider {
         this.softMax = Specialized.instance(VectorSoftMaxKernels.class, SoftMaxKernels.class, fs);
         this.rope = new VectorRopeKernels(fs);
         this.matMul = new VectorMatMulKernels(fs);
-        this.quant = new VectorQuantKernels(fs);
+        this.quant = Specialized.instance(VectorQuantKernels.class, QuantKernels.class, fs);
         this.conv = new VectorConvKernels(fs);
         this.attention = new VectorAttentionKernels(fs);
         this.recurrent = new VectorRecurrentKernels(fs);
