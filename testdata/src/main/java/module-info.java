@@ -9,6 +9,7 @@ module io.ggmljava.testdata {
     requires transitive net.jqwik.api;
     requires transitive org.junit.jupiter.api;
 
+    exports io.ggmljava.testdata.arbitraries;
     exports io.ggmljava.testdata.golden;
 
     uses io.ggmljava.testdata.golden.CaseBuilderProvider;

@@ -309,7 +309,7 @@ final class GgufParser {
         }
         long nbytes;
         try {
-            nbytes = Math.multiplyExact(ne[0] / type.blockSize() * (long) type.typeSize(), rows);
+            nbytes = Math.multiplyExact(Math.multiplyExact(ne[0] / type.blockSize(), (long) type.typeSize()), rows);
             Math.addExact(nbytes, alignment); // room to pad it
         } catch (ArithmeticException e) {
             throw fail(dimsPos, Rule.ELEMENT_COUNT_OVERFLOW, "tensor '" + name + "' shape " + Arrays.toString(ne)

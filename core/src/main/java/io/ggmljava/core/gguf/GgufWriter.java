@@ -173,7 +173,7 @@ public final class GgufWriter {
             try {
                 long rows = Math.multiplyExact(Math.multiplyExact(ne4[1], ne4[2]), ne4[3]);
                 Math.multiplyExact(ne4[0], rows);
-                nbytes = Math.multiplyExact(ne4[0] / type.blockSize() * type.typeSize(), rows);
+                nbytes = Math.multiplyExact(Math.multiplyExact(ne4[0] / type.blockSize(), (long) type.typeSize()), rows);
             } catch (ArithmeticException e) {
                 throw new GgmlException(what + ": element count or size overflows a long");
             }
