@@ -89,6 +89,9 @@ final class GraphIndex {
                 if (s == null) {
                     continue;
                 }
+                if (s == node) {
+                    continue; // ggml_cast names the result its own src[1]: no dependency
+                }
                 Integer k = index.get(s);
                 if (k == null) {
                     throw new AllocationException("node '" + node.name() + "' (" + node.opDesc() + "): source " + j

@@ -198,6 +198,11 @@ public final class Llama {
         return new Llama(c, specs);
     }
 
+    /** A model of {@code config} with exactly these weights (checked against the hyper-parameters). */
+    public static Llama fromSpecs(LlamaConfig config, List<TensorSpec> specs) {
+        return new Llama(config, specs);
+    }
+
     /** A model of {@code config} whose weights have the types {@code mix} gives them (no biases, untied output). */
     public static Llama create(LlamaConfig config, QuantMix mix) {
         return new Llama(config, tensorSpecs(config, mix));
