@@ -110,8 +110,8 @@ public final class Sizing {
      * @param threads  threads to compute with
      */
     public record Budget(long maxBytes, double maxFlops, int threads) {
-        /** 1 GiB, 40 GFLOP, 1 thread. */
-        public static final Budget DEFAULT = new Budget(1L << 30, 40e9, 1);
+        /** 1 GiB, 20 GFLOP, 1 thread. */
+        public static final Budget DEFAULT = new Budget(1L << 30, 20e9, 1);
     }
 
     /** A configuration to run: the model, the workload and what was changed to make it fit. */
@@ -194,7 +194,8 @@ public final class Sizing {
             for (int i = 0; same && i < out1.length; i++) {
                 same = Float.floatToRawIntBits(out1[i]) == Float.floatToRawIntBits(out2[i]);
             }
-            return new Verification(c.change().isEmpty() ? "full model" : "scaled down: " + c.change(),
+            return new Verification(model.source() + ": " + (c.change().isEmpty() ? "full model"
+                    : "scaled down: " + c.change()),
                     run.workload(), run.describeStep(), g1.nodeCount(), measured.computeBytes(), allocatedCompute,
                     measuredWeights, w.allocatedBytes(), measuredKv, allocatedKv, refBytes, finite, same, nanos,
                     budget.threads());
@@ -269,7 +270,13 @@ public final class Sizing {
             }
             flops += flops(n);
         }
-        return new double[]{bytes, 2 * flops};
+        // filling quantized weights runs ggml's reference quantizer: about 100 operations per element
+        for (Tensor t : inst.weights()) {
+            if (t.type().isQuantized()) {
+                flops += 50.0 * t.nelements();
+            }
+        }
+        return new double[]{bytes, 2 * 2 * flops}; // two runs (planned and reference), 2 flops per multiply-add
     }
 
     /** Multiply-adds of the matrix products and attention (the ops that dominate run time). */
