@@ -1,128 +1,13 @@
 package io.ggmljava.cli;
 
-import java.util.Locale;
-
-/** A minimal JSON writer: objects, arrays, strings (escaped), numbers and booleans, two-space indentation. */
+/** The two JSON encodings the commands need beyond numbers: strings, and floats that may not be finite. */
 final class Json {
-    private final StringBuilder sb = new StringBuilder();
-    private int depth;
-    private boolean first = true;
-
-    Json beginObject() {
-        value();
-        sb.append('{');
-        depth++;
-        first = true;
-        return this;
+    private Json() {
     }
 
-    Json endObject() {
-        depth--;
-        newline();
-        sb.append('}');
-        first = false;
-        return this;
-    }
-
-    Json beginArray() {
-        value();
-        sb.append('[');
-        depth++;
-        first = true;
-        return this;
-    }
-
-    Json endArray() {
-        depth--;
-        newline();
-        sb.append(']');
-        first = false;
-        return this;
-    }
-
-    /** Starts member {@code name}; the next value call writes its value. */
-    Json key(String name) {
-        if (!first) {
-            sb.append(',');
-        }
-        newline();
-        string(name);
-        sb.append(": ");
-        first = true;
-        pendingKey = true;
-        return this;
-    }
-
-    private boolean pendingKey;
-
-    private void value() {
-        if (pendingKey) {
-            pendingKey = false;
-            first = false;
-            return;
-        }
-        if (depth > 0) {
-            if (!first) {
-                sb.append(',');
-            }
-            newline();
-        }
-        first = false;
-    }
-
-    private void newline() {
-        if (depth >= 0 && !sb.isEmpty()) {
-            sb.append('\n');
-            sb.append("  ".repeat(Math.max(0, depth)));
-        }
-    }
-
-    Json value(String s) {
-        value();
-        if (s == null) {
-            sb.append("null");
-        } else {
-            string(s);
-        }
-        return this;
-    }
-
-    Json value(long v) {
-        value();
-        sb.append(v);
-        return this;
-    }
-
-    Json value(double v) {
-        value();
-        sb.append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.6f", v) : "null");
-        return this;
-    }
-
-    Json value(boolean v) {
-        value();
-        sb.append(v);
-        return this;
-    }
-
-    Json field(String k, String v) {
-        return key(k).value(v);
-    }
-
-    Json field(String k, long v) {
-        return key(k).value(v);
-    }
-
-    Json field(String k, double v) {
-        return key(k).value(v);
-    }
-
-    Json field(String k, boolean v) {
-        return key(k).value(v);
-    }
-
-    private void string(String s) {
-        sb.append('"');
+    /** A JSON string literal. */
+    static String string(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -133,18 +18,32 @@ final class Json {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                        sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);
                     }
                 }
             }
         }
-        sb.append('"');
+        return sb.append('"').toString();
     }
 
-    @Override
-    public String toString() {
-        return sb + "\n";
+    /** A number; NaN and infinities (not JSON numbers) become the strings "NaN", "Infinity", "-Infinity". */
+    static String number(double d) {
+        if (Double.isNaN(d)) {
+            return "\"NaN\"";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+        }
+        return Double.toString(d); // e.g. 1.0E10: valid JSON
+    }
+
+    /** A float shown with float precision (so 0.1f prints as 0.1, not 0.10000000149011612). */
+    static String number(float f) {
+        if (Float.isNaN(f) || Float.isInfinite(f)) {
+            return number((double) f);
+        }
+        return Float.toString(f);
     }
 }

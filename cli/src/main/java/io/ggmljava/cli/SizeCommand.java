@@ -177,7 +177,7 @@ final class SizeCommand implements Callable<Integer> {
             progress("wrote " + plot);
         }
         if (json) {
-            Json j = new Json();
+            JsonWriter j = new JsonWriter();
             report(j, r, v);
             out.print(j);
         } else {
@@ -230,7 +230,7 @@ final class SizeCommand implements Callable<Integer> {
             rows.add(Sizing.size(m, x, p, ord, nThreads));
         }
         if (json) {
-            Json j = new Json().beginObject().field("model", m.source()).field("sweep", key);
+            JsonWriter j = new JsonWriter().beginObject().field("model", m.source()).field("sweep", key);
             j.key("points").beginArray();
             for (SizeReport r : rows) {
                 report(j, r, null);
@@ -244,7 +244,7 @@ final class SizeCommand implements Callable<Integer> {
     }
 
     /** One report as a JSON object (the keys {@code size-report.schema.json} requires, and more). */
-    static void report(Json j, SizeReport r, Verification v) {
+    static void report(JsonWriter j, SizeReport r, Verification v) {
         j.beginObject();
         j.field("model", r.source()).field("architecture", r.architecture()).field("description", r.description())
                 .field("header_only", r.headerOnly());
