@@ -2,7 +2,7 @@ package io.ggmljava.cli;
 
 import java.util.Locale;
 
-/** A minimal JSON writer: objects, arrays, strings (escaped), numbers and booleans, two-space indentation. */
+/** A minimal streaming JSON writer (the reports of ggml size): objects, arrays, strings (escaped), numbers and booleans, two-space indentation. */
 final class JsonWriter {
     private final StringBuilder sb = new StringBuilder();
     private int depth;
