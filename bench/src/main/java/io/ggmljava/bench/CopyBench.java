@@ -5,6 +5,7 @@ import io.ggmljava.core.GgmlType;
 import io.ggmljava.core.Tensor;
 import io.ggmljava.ops.KernelProvider;
 import java.lang.foreign.Arena;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -63,23 +64,24 @@ public class CopyBench {
         Context ctx = new Context();
         node = switch (op) {
             case "f32_f16", "f32_bf16" -> {
-                Tensor a = BenchTensors.alloc(arena, ctx.newTensor(GgmlType.F32, N, N), -2, 2, 1);
+                Tensor a = BenchTensors.filled(arena, ctx.newTensor(GgmlType.F32, N, N), new Random(1), -2, 2);
                 yield ctx.cast(a, op.equals("f32_f16") ? GgmlType.F16 : GgmlType.BF16);
             }
             case "f16_f32" -> {
-                Tensor a = BenchTensors.alloc(arena, ctx.newTensor(GgmlType.F16, N, N), 0, 0, 1);
+                Tensor a = BenchTensors.filled(arena, ctx.newTensor(GgmlType.F16, N, N), new Random(1), 0, 0);
                 yield ctx.cast(a, GgmlType.F32);
             }
             case "cont_transposed" -> ctx.cont(ctx.transpose(
-                    BenchTensors.alloc(arena, ctx.newTensor(GgmlType.F32, N, N), -2, 2, 1)));
+                    BenchTensors.filled(arena, ctx.newTensor(GgmlType.F32, N, N), new Random(1), -2, 2)));
             default -> throw new IllegalArgumentException("unknown op " + op);
         };
-        BenchTensors.alloc(arena, node.isView() ? node.viewSource() : node, 0, 0, 0);
+        BenchTensors.allocated(arena, node.isView() ? node.viewSource() : node);
+        runner.prepare(p, node);
     }
 
     @Benchmark
     public void run() {
-        runner.run(p, node);
+        runner.run();
     }
 
     @TearDown(Level.Trial)

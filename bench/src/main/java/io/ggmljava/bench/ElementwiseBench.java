@@ -5,6 +5,7 @@ import io.ggmljava.core.GgmlType;
 import io.ggmljava.core.Tensor;
 import io.ggmljava.ops.KernelProvider;
 import java.lang.foreign.Arena;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -68,11 +69,12 @@ public class ElementwiseBench {
         p = BenchTensors.provider(provider);
         runner = new NodeRunner(threads);
         Context ctx = new Context();
-        Tensor a = BenchTensors.alloc(arena, ctx.newTensor(GgmlType.F32, N, N), -2, 2, 1);
+        Tensor a = BenchTensors.filled(arena, ctx.newTensor(GgmlType.F32, N, N), new Random(1), -2, 2);
+        Random r2 = new Random(2);
         node = switch (op) {
-            case "add" -> ctx.add(a, BenchTensors.alloc(arena, ctx.newTensor(GgmlType.F32, N, N), -2, 2, 2));
-            case "div" -> ctx.div(a, BenchTensors.alloc(arena, ctx.newTensor(GgmlType.F32, N, N), 0.5f, 2, 2));
-            case "mul_row" -> ctx.mul(a, BenchTensors.alloc(arena, ctx.newTensor(GgmlType.F32, N, 1), -2, 2, 2));
+            case "add" -> ctx.add(a, BenchTensors.filled(arena, ctx.newTensor(GgmlType.F32, N, N), r2, -2, 2));
+            case "div" -> ctx.div(a, BenchTensors.filled(arena, ctx.newTensor(GgmlType.F32, N, N), r2, 0.5f, 2));
+            case "mul_row" -> ctx.mul(a, BenchTensors.filled(arena, ctx.newTensor(GgmlType.F32, N, 1), r2, -2, 2));
             case "gelu" -> ctx.gelu(a);
             case "silu" -> ctx.silu(a);
             case "exp" -> ctx.exp(a);
@@ -80,12 +82,13 @@ public class ElementwiseBench {
             case "scale" -> ctx.scale(a, 0.5f);
             default -> throw new IllegalArgumentException("unknown op " + op);
         };
-        BenchTensors.alloc(arena, node, 0, 0, 0);
+        BenchTensors.allocated(arena, node);
+        runner.prepare(p, node);
     }
 
     @Benchmark
     public void run() {
-        runner.run(p, node);
+        runner.run();
     }
 
     @TearDown(Level.Trial)

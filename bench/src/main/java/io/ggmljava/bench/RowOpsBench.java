@@ -5,6 +5,7 @@ import io.ggmljava.core.GgmlType;
 import io.ggmljava.core.Tensor;
 import io.ggmljava.ops.KernelProvider;
 import java.lang.foreign.Arena;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -67,23 +68,24 @@ public class RowOpsBench {
         p = BenchTensors.provider(provider);
         runner = new NodeRunner(threads);
         Context ctx = new Context();
-        Tensor a = BenchTensors.alloc(arena, ctx.newTensor(GgmlType.F32, NE0, ROWS), -8, 8, 1);
+        Tensor a = BenchTensors.filled(arena, ctx.newTensor(GgmlType.F32, NE0, ROWS), new Random(1), -8, 8);
         node = switch (op) {
             case "soft_max" -> ctx.softMax(a);
             case "soft_max_mask" -> ctx.softMaxExt(a,
-                    BenchTensors.alloc(arena, ctx.newTensor(GgmlType.F16, NE0, ROWS), 0, 0, 2), 0.125f, 0.0f);
+                    BenchTensors.filled(arena, ctx.newTensor(GgmlType.F16, NE0, ROWS), new Random(2), 0, 0), 0.125f, 0.0f);
             case "rms_norm" -> ctx.rmsNorm(a, 1e-6f);
             case "norm" -> ctx.norm(a, 1e-5f);
             case "sum_rows" -> ctx.sumRows(a);
             case "argmax" -> ctx.argmax(a);
             default -> throw new IllegalArgumentException("unknown op " + op);
         };
-        BenchTensors.alloc(arena, node, 0, 0, 0);
+        BenchTensors.allocated(arena, node);
+        runner.prepare(p, node);
     }
 
     @Benchmark
     public void run() {
-        runner.run(p, node);
+        runner.run();
     }
 
     @TearDown(Level.Trial)
