@@ -72,7 +72,8 @@ public class RowOpsBench {
         node = switch (op) {
             case "soft_max" -> ctx.softMax(a);
             case "soft_max_mask" -> ctx.softMaxExt(a,
-                    BenchTensors.filled(arena, ctx.newTensor(GgmlType.F16, NE0, ROWS), new Random(2), 0, 0), 0.125f, 0.0f);
+                    BenchTensors.filled(arena, ctx.newTensor(GgmlType.F16, NE0, ROWS), new Random(2), -1, 1), 0.125f,
+                    0.0f);
             case "rms_norm" -> ctx.rmsNorm(a, 1e-6f);
             case "norm" -> ctx.norm(a, 1e-5f);
             case "sum_rows" -> ctx.sumRows(a);
