@@ -5,4 +5,10 @@
 module io.ggmljava.alloc {
     requires transitive io.ggmljava.core;
     requires transitive io.ggmljava.graph;
+    requires io.ggmljava.ops;
+
+    exports io.ggmljava.alloc;
+
+    uses io.ggmljava.alloc.BufferType;
+    uses io.ggmljava.alloc.PlacementStrategy;
 }

@@ -5,4 +5,6 @@ module io.ggmljava.models {
     requires transitive io.ggmljava.core;
     requires transitive io.ggmljava.graph;
     requires transitive io.ggmljava.alloc;
+
+    exports io.ggmljava.models;
 }

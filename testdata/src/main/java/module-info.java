@@ -10,6 +10,7 @@ module io.ggmljava.testdata {
     requires transitive org.junit.jupiter.api;
 
     exports io.ggmljava.testdata.arbitraries;
+    exports io.ggmljava.testdata.contracts;
     exports io.ggmljava.testdata.golden;
 
     uses io.ggmljava.testdata.golden.CaseBuilderProvider;

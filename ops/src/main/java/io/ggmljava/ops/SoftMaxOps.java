@@ -117,7 +117,7 @@ final class SoftMaxOps {
         }
         MemorySegment xd = x.data();
         MemorySegment yd = y.data();
-        boolean inplace = xd.address() == yd.address() && xd.scope().equals(yd.scope());
+        boolean inplace = xd.equals(yd);   // same start address in the same memory
         if (!inplace) {
             if (cp.ith() == 0) {
                 LayoutOps.copyRows(p, x, y);

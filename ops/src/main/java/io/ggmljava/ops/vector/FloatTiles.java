@@ -1,5 +1,6 @@
 package io.ggmljava.ops.vector;
 
+import io.ggmljava.core.Fp16;
 import io.ggmljava.core.GgmlType;
 import io.ggmljava.core.UnsupportedTypeException;
 import io.ggmljava.ops.MatMulKernels;
@@ -10,7 +11,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -21,13 +21,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Specialized}; one copy per vector width).
  *
  * <p>Shapes: a tile of {@code rows x cols} outputs is cut in 4x4 register blocks (16 accumulators; each weight
- * vector is used by 4 columns and each activation vector by 4 rows, so 8 loads feed 16 FMAs), then 4x1 / 1x4 / 1x1
- * blocks for the edges. Mat-vec ({@code cols = 1}) runs 4 rows at a time: 4 independent FMA chains and 4 weight
- * streams in flight. f16 and bf16 weights are widened to f32 in registers right after the load.
+ * vector is used by 4 columns and each activation vector by 4 rows, so 8 loads feed 16 FMAs), then 4x1 blocks for
+ * leftover columns and single outputs for leftover rows. Mat-vec ({@code cols = 1}) runs 4 rows at a time: 4
+ * independent FMA chains and 4 weight streams in flight. f16 and bf16 weights are widened to f32 in registers right
+ * after the load.
  *
- * <p>Every output, whatever block computes it, is one accumulator vector over {@code k} in steps of one vector, a
- * fixed tree reduction ({@link #hsum}) and then the scalar tail in order: the value never depends on where the
- * output sits in a tile, which keeps results identical for any split of the work.
+ * <p>Every output, whatever block computes it, is one accumulator vector over {@code k} in steps of one vector,
+ * then the same lane reduction ({@link #reduce4}: four accumulators at a time, a fixed pairwise tree per output,
+ * zero accumulators as padding), then the scalar tail in order. The value never depends on where the output sits in
+ * a tile, which keeps results identical for any split of the work.
  */
 final class FloatTiles implements MatMulKernels {
     static final VectorSpecies<Float> F = Specialized.species(MethodHandles.lookup());
@@ -35,10 +37,14 @@ final class FloatTiles implements MatMulKernels {
     /** Shorts, one per float lane (half the bits). */
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** Four outputs, one per lane, after the reduction. */
+    static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;
     static final VectorShuffle<Float> ROT8 = rotation(8);
     static final VectorShuffle<Float> ROT4 = rotation(4);
-    static final VectorShuffle<Float> ROT2 = rotation(2);
-    static final VectorShuffle<Float> ROT1 = rotation(1);
+    static final VectorShuffle<Float> PAIR_LO = VectorShuffle.fromArray(Q, new int[]{0, 1, 4, 5}, 0);
+    static final VectorShuffle<Float> PAIR_HI = VectorShuffle.fromArray(Q, new int[]{2, 3, 6, 7}, 0);
+    static final VectorShuffle<Float> EVEN = VectorShuffle.fromArray(Q, new int[]{0, 2, 4, 6}, 0);
+    static final VectorShuffle<Float> ODD = VectorShuffle.fromArray(Q, new int[]{1, 3, 5, 7}, 0);
 
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -55,17 +61,32 @@ final class FloatTiles implements MatMulKernels {
         return VectorShuffle.fromArray(F, idx, 0);
     }
 
-    /** Sum of the lanes in a fixed order (pairwise tree), the same in interpreted and compiled code. */
-    static float hsum(FloatVector v) {
+    // ---- the reduction shared by every output ----
+
+    /** Lanes {@code j, j+4, j+8, j+12} of an accumulator summed into lane {@code j} of a 4-lane vector. */
+    static FloatVector fold(FloatVector c) {
         if (L >= 16) {
-            v = v.add(v.rearrange(ROT8));
+            c = c.add(c.rearrange(ROT8));
         }
         if (L >= 8) {
-            v = v.add(v.rearrange(ROT4));
+            c = c.add(c.rearrange(ROT4));
         }
-        v = v.add(v.rearrange(ROT2));
-        v = v.add(v.rearrange(ROT1));
-        return v.lane(0);
+        return (FloatVector) c.reinterpretShape(Q, 0);
+    }
+
+    /**
+     * The lane sums of the four accumulators stored at {@code acc[base + r*L]}, {@code r < 4}, as lanes 0..3: for each
+     * one the tree {@code ((x0+x8)+(x4+x12)) + ((x2+x10)+(x6+x14))} and so on, the same in interpreted and compiled
+     * code (only lanewise adds and lane moves).
+     */
+    static FloatVector reduce4(float[] acc, int base) {
+        FloatVector v0 = fold(FloatVector.fromArray(F, acc, base));
+        FloatVector v1 = fold(FloatVector.fromArray(F, acc, base + L));
+        FloatVector v2 = fold(FloatVector.fromArray(F, acc, base + 2 * L));
+        FloatVector v3 = fold(FloatVector.fromArray(F, acc, base + 3 * L));
+        FloatVector s01 = v0.rearrange(PAIR_LO, v1).add(v0.rearrange(PAIR_HI, v1)); // [v0 j+j2.. | v1 ..]
+        FloatVector s23 = v2.rearrange(PAIR_LO, v3).add(v2.rearrange(PAIR_HI, v3));
+        return s01.rearrange(EVEN, s23).add(s01.rearrange(ODD, s23));
     }
 
     // ---- loads: one vector of weights widened to f32 ----
@@ -74,20 +95,21 @@ final class FloatTiles implements MatMulKernels {
         return FloatVector.fromMemorySegment(F, s, off, LE);
     }
 
-    /** L f16 values at {@code off}, exactly converted (zeros, subnormals, infinities and NaN payloads kept). */
+    /**
+     * L f16 values at {@code off}, exactly converted (zeros, subnormals, infinities and NaN payloads kept). The Vector
+     * API has no f16 conversion: sign and exponent/mantissa are moved into f32 position and a multiply by 2^112
+     * rebiases the exponent (and normalizes subnormals); exponent 31 (inf/NaN) lands at or above 2^16, above every
+     * finite f16, and is replaced by an all-ones exponent.
+     */
     static FloatVector ldF16(MemorySegment s, long off) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, s, off, LE).convertShape(VectorOperators.S2I, I, 0);
-        IntVector em = h.and(0x7FFF);
-        IntVector bits = em.lanewise(VectorOperators.LSHL, 13);
-        // exponent and mantissa in place; times 2^112 rebiases the exponent and normalizes subnormals
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, s, off, LE).castShape(I, 0); // sign-extended
+        IntVector bits = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000);
         FloatVector f = bits.reinterpretAsFloats().mul(0x1p112f);
-        VectorMask<Integer> infNan = em.compare(VectorOperators.GE, 0x7C00);
-        IntVector r = f.reinterpretAsInts().blend(bits.or(0x7F800000), infNan);
-        return r.or(h.and(0x80000000)).reinterpretAsFloats();
+        return f.blend(bits.or(0x7F800000).reinterpretAsFloats(), f.abs().compare(VectorOperators.GE, 0x1p16f));
     }
 
     static FloatVector ldBF16(MemorySegment s, long off) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, s, off, LE).convertShape(VectorOperators.S2I, I, 0);
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, s, off, LE).castShape(I, 0);
         return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
@@ -107,30 +129,19 @@ final class FloatTiles implements MatMulKernels {
         if (wtype != GgmlType.F32 && wtype != GgmlType.F16 && wtype != GgmlType.BF16) {
             throw new UnsupportedTypeException("FloatTiles.prepare: weights of type " + wtype);
         }
+        if (srcType != GgmlType.F32 && srcType != GgmlType.F16 && srcType != GgmlType.BF16) {
+            throw new UnsupportedTypeException("matrix product activations must be f32, f16 or bf16, got " + srcType);
+        }
         for (int i = 0; i < k; i++) {
-            float v;
-            if (srcType == GgmlType.F32) {
-                v = src.get(F32, srcOff + 4L * i);
-            } else if (srcType == GgmlType.F16) {
-                v = f16(src, srcOff + 2L * i);
-            } else if (srcType == GgmlType.BF16) {
-                v = bf16(src, srcOff + 2L * i);
-            } else {
-                throw new UnsupportedTypeException("matrix product activations must be f32, f16 or bf16, got "
-                        + srcType);
-            }
+            float v = srcType == GgmlType.F32 ? src.get(F32, srcOff + 4L * i)
+                    : srcType == GgmlType.F16 ? f16(src, srcOff + 2L * i) : bf16(src, srcOff + 2L * i);
             if (wtype == GgmlType.F16) {
-                v = Float.float16ToFloat(io.ggmljava.core.Fp16.f32ToF16(v));
+                v = Float.float16ToFloat(Fp16.f32ToF16(v)); // ggml rounds activations to the dot type
             } else if (wtype == GgmlType.BF16) {
-                v = bf16Round(v);
+                v = Float.intBitsToFloat((Fp16.f32ToBf16(v) & 0xFFFF) << 16);
             }
             dst.set(F32, dstOff + 4L * i, v);
         }
-    }
-
-    /** f32 rounded to bf16 (nearest even, NaN quieted) and back. */
-    static float bf16Round(float v) {
-        return Float.intBitsToFloat((io.ggmljava.core.Fp16.f32ToBf16(v) & 0xFFFF) << 16);
     }
 
     @Override
@@ -141,7 +152,8 @@ final class FloatTiles implements MatMulKernels {
         if (kind < 0) {
             throw new UnsupportedTypeException("FloatTiles.tile: weights of type " + wtype);
         }
-        long es = wtype.typeSize();
+        float[] acc = new float[16 * L]; // accumulators of one register block, [column][row][lane]
+        float[] buf = kind == 1 ? new float[4 * KC] : null;
         int j = 0;
         for (; j + 4 <= cols; j += 4) {
             long bj = bOff + j * bStride;
@@ -149,19 +161,22 @@ final class FloatTiles implements MatMulKernels {
             int i = 0;
             for (; i + 4 <= rows; i += 4) {
                 long ai = aOff + i * aStride;
-                long di = dj + 4L * i;
                 if (kind == 0) {
-                    f32x4x4(k, a, ai, aStride, b, bj, bStride, dst, di, dStride);
+                    f32x4x4(k, a, ai, aStride, b, bj, bStride, acc);
                 } else if (kind == 1) {
-                    f16x4x4(k, a, ai, aStride, b, bj, bStride, dst, di, dStride);
+                    f16x4x4(k, a, ai, aStride, b, bj, bStride, acc, buf);
                 } else {
-                    bf16x4x4(k, a, ai, aStride, b, bj, bStride, dst, di, dStride);
+                    bf16x4x4(k, a, ai, aStride, b, bj, bStride, acc);
+                }
+                for (int jj = 0; jj < 4; jj++) {
+                    finish(kind, k, acc, 4 * jj * L, 4, a, ai, aStride, b, bj + jj * bStride, dst,
+                            dj + jj * dStride + 4L * i);
                 }
             }
             for (; i < rows; i++) {
                 for (int jj = 0; jj < 4; jj++) {
-                    long di = dj + jj * dStride + 4L * i;
-                    dst.set(F32, di, dot1(kind, es, k, a, aOff + i * aStride, b, bj + jj * bStride));
+                    single(kind, k, acc, a, aOff + i * aStride, b, bj + jj * bStride, dst,
+                            dj + jj * dStride + 4L * i);
                 }
             }
         }
@@ -171,34 +186,70 @@ final class FloatTiles implements MatMulKernels {
             int i = 0;
             for (; i + 4 <= rows; i += 4) {
                 long ai = aOff + i * aStride;
-                long di = dj + 4L * i;
                 if (kind == 0) {
-                    f32x4x1(k, a, ai, aStride, b, bj, dst, di);
+                    f32x4x1(k, a, ai, aStride, b, bj, acc);
                 } else if (kind == 1) {
-                    f16x4x1(k, a, ai, aStride, b, bj, dst, di);
+                    f16x4x1(k, a, ai, aStride, b, bj, acc, buf);
                 } else {
-                    bf16x4x1(k, a, ai, aStride, b, bj, dst, di);
+                    bf16x4x1(k, a, ai, aStride, b, bj, acc);
                 }
+                finish(kind, k, acc, 0, 4, a, ai, aStride, b, bj, dst, dj + 4L * i);
             }
             for (; i < rows; i++) {
-                dst.set(F32, dj + 4L * i, dot1(kind, es, k, a, aOff + i * aStride, b, bj));
+                single(kind, k, acc, a, aOff + i * aStride, b, bj, dst, dj + 4L * i);
             }
         }
     }
 
-    /** One output alone, in the canonical order. */
-    private static float dot1(int kind, long es, int k, MemorySegment a, long a0, MemorySegment b, long b0) {
+    /**
+     * Reduces the 4 accumulators at {@code acc[base]}, adds the scalar tails and stores the first {@code n} outputs
+     * (weight rows {@code a0 + r*as}, one activation row {@code b0}) at {@code d0 + 4*r}.
+     */
+    private static void finish(int kind, int k, float[] acc, int base, int n, MemorySegment a, long a0, long as,
+                               MemorySegment b, long b0, MemorySegment d, long d0) {
+        FloatVector out = reduce4(acc, base);
+        int kb = F.loopBound(k);
+        if (kb < k) {
+            float[] t = new float[4];
+            for (int r = 0; r < n; r++) {
+                t[r] = tail(kind, kb, k, a, a0 + r * as, b, b0);
+            }
+            out = out.add(FloatVector.fromArray(Q, t, 0));
+        }
+        if (n == 4) {
+            out.intoMemorySegment(d, d0, LE);
+        } else {
+            for (int r = 0; r < n; r++) {
+                d.set(F32, d0 + 4L * r, out.lane(r));
+            }
+        }
+    }
+
+    /** One output alone, reduced like every other (three zero accumulators as padding). */
+    private static void single(int kind, int k, float[] acc, MemorySegment a, long a0, MemorySegment b, long b0,
+                               MemorySegment d, long d0) {
         int kb = F.loopBound(k);
         FloatVector c = FloatVector.zero(F);
-        for (int i = 0; i < kb; i += L) {
-            FloatVector x = kind == 0 ? ldF32(a, a0 + 4L * i) : kind == 1 ? ldF16(a, a0 + 2L * i) : ldBF16(a, a0 + 2L * i);
-            c = x.fma(ldF32(b, b0 + 4L * i), c);
+        if (kind == 0) {
+            for (int i = 0; i < kb; i += L) {
+                c = ldF32(a, a0 + 4L * i).fma(ldF32(b, b0 + 4L * i), c);
+            }
+        } else if (kind == 1) {
+            for (int i = 0; i < kb; i += L) {
+                c = ldF16(a, a0 + 2L * i).fma(ldF32(b, b0 + 4L * i), c);
+            }
+        } else {
+            for (int i = 0; i < kb; i += L) {
+                c = ldBF16(a, a0 + 2L * i).fma(ldF32(b, b0 + 4L * i), c);
+            }
         }
-        return hsum(c) + tail(kind, es, kb, k, a, a0, b, b0);
+        c.intoArray(acc, 0);
+        java.util.Arrays.fill(acc, L, 4 * L, 0f);
+        finish(kind, k, acc, 0, 1, a, a0, 0, b, b0, d, d0);
     }
 
     /** The scalar tail {@code [kb, k)} of one output, in order. */
-    private static float tail(int kind, long es, int kb, int k, MemorySegment a, long a0, MemorySegment b, long b0) {
+    private static float tail(int kind, int kb, int k, MemorySegment a, long a0, MemorySegment b, long b0) {
         float s = 0;
         for (int i = kb; i < k; i++) {
             float x = kind == 0 ? a.get(F32, a0 + 4L * i) : kind == 1 ? f16(a, a0 + 2L * i) : bf16(a, a0 + 2L * i);
@@ -210,7 +261,7 @@ final class FloatTiles implements MatMulKernels {
     // ---- f32 ----
 
     private static void f32x4x4(int k, MemorySegment a, long a0, long as, MemorySegment b, long b0, long bs,
-                                MemorySegment d, long d0, long ds) {
+                                float[] acc) {
         long a1 = a0 + as;
         long a2 = a1 + as;
         long a3 = a2 + as;
@@ -248,12 +299,26 @@ final class FloatTiles implements MatMulKernels {
             c23 = x2.fma(y, c23);
             c33 = x3.fma(y, c33);
         }
-        store4x4(0, k, kb, a, a0, as, b, b0, bs, d, d0, ds,
-                c00, c10, c20, c30, c01, c11, c21, c31, c02, c12, c22, c32, c03, c13, c23, c33);
+        c00.intoArray(acc, 0);
+        c10.intoArray(acc, L);
+        c20.intoArray(acc, 2 * L);
+        c30.intoArray(acc, 3 * L);
+        c01.intoArray(acc, 4 * L);
+        c11.intoArray(acc, 5 * L);
+        c21.intoArray(acc, 6 * L);
+        c31.intoArray(acc, 7 * L);
+        c02.intoArray(acc, 8 * L);
+        c12.intoArray(acc, 9 * L);
+        c22.intoArray(acc, 10 * L);
+        c32.intoArray(acc, 11 * L);
+        c03.intoArray(acc, 12 * L);
+        c13.intoArray(acc, 13 * L);
+        c23.intoArray(acc, 14 * L);
+        c33.intoArray(acc, 15 * L);
     }
 
     private static void f32x4x1(int k, MemorySegment a, long a0, long as, MemorySegment b, long b0,
-                                MemorySegment d, long d0) {
+                                float[] acc) {
         long a1 = a0 + as;
         long a2 = a1 + as;
         long a3 = a2 + as;
@@ -268,16 +333,35 @@ final class FloatTiles implements MatMulKernels {
             c2 = ldF32(a, a2 + o).fma(y, c2);
             c3 = ldF32(a, a3 + o).fma(y, c3);
         }
-        store4x1(0, k, kb, a, a0, as, b, b0, d, d0, c0, c1, c2, c3);
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
     }
 
     // ---- f16 ----
+    //
+    // The Vector API has no f16 conversion, and emulating one costs ~8 vector ops per load (and makes the 4x4 block
+    // too large for C2 to inline its loads). Instead each block converts its 4 weight rows slice by slice, KC values
+    // at a time, into a small f32 buffer that stays in L1, with a plain loop that C2 compiles to vcvtph2ps; the FMA
+    // loop then reads that buffer. The weights themselves stay f16 in memory.
+
+    /** Weight values converted per slice; 4 rows of it (8 KB) stay in L1. */
+    static final int KC = 512;
+
+    /** Converts {@code n} f16 values of 4 rows ({@code a0 + r*as + 2*k0}) into {@code buf[r*KC ..]}. */
+    private static void decodeF16x4(MemorySegment a, long a0, long as, int k0, int n, float[] buf) {
+        for (int r = 0; r < 4; r++) {
+            long off = a0 + r * as + 2L * k0;
+            int pos = r * KC;
+            for (int t = 0; t < n; t++) {
+                buf[pos + t] = Float.float16ToFloat(a.get(I16, off + 2L * t));
+            }
+        }
+    }
 
     private static void f16x4x4(int k, MemorySegment a, long a0, long as, MemorySegment b, long b0, long bs,
-                                MemorySegment d, long d0, long ds) {
-        long a1 = a0 + as;
-        long a2 = a1 + as;
-        long a3 = a2 + as;
+                                float[] acc, float[] buf) {
         long b1 = b0 + bs;
         long b2 = b1 + bs;
         long b3 = b2 + bs;
@@ -285,61 +369,81 @@ final class FloatTiles implements MatMulKernels {
         FloatVector c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         int kb = F.loopBound(k);
-        for (int i = 0; i < kb; i += L) {
-            long o = 4L * i;
-            long h = 2L * i;
-            FloatVector x0 = ldF16(a, a0 + h);
-            FloatVector x1 = ldF16(a, a1 + h);
-            FloatVector x2 = ldF16(a, a2 + h);
-            FloatVector x3 = ldF16(a, a3 + h);
-            FloatVector y = ldF32(b, b0 + o);
-            c00 = x0.fma(y, c00);
-            c10 = x1.fma(y, c10);
-            c20 = x2.fma(y, c20);
-            c30 = x3.fma(y, c30);
-            y = ldF32(b, b1 + o);
-            c01 = x0.fma(y, c01);
-            c11 = x1.fma(y, c11);
-            c21 = x2.fma(y, c21);
-            c31 = x3.fma(y, c31);
-            y = ldF32(b, b2 + o);
-            c02 = x0.fma(y, c02);
-            c12 = x1.fma(y, c12);
-            c22 = x2.fma(y, c22);
-            c32 = x3.fma(y, c32);
-            y = ldF32(b, b3 + o);
-            c03 = x0.fma(y, c03);
-            c13 = x1.fma(y, c13);
-            c23 = x2.fma(y, c23);
-            c33 = x3.fma(y, c33);
+        for (int k0 = 0; k0 < kb; k0 += KC) {
+            int kn = Math.min(KC, kb - k0);
+            decodeF16x4(a, a0, as, k0, kn, buf);
+            for (int i = 0; i < kn; i += L) {
+                long o = 4L * (k0 + i);
+                FloatVector x0 = FloatVector.fromArray(F, buf, i);
+                FloatVector x1 = FloatVector.fromArray(F, buf, KC + i);
+                FloatVector x2 = FloatVector.fromArray(F, buf, 2 * KC + i);
+                FloatVector x3 = FloatVector.fromArray(F, buf, 3 * KC + i);
+                FloatVector y = ldF32(b, b0 + o);
+                c00 = x0.fma(y, c00);
+                c10 = x1.fma(y, c10);
+                c20 = x2.fma(y, c20);
+                c30 = x3.fma(y, c30);
+                y = ldF32(b, b1 + o);
+                c01 = x0.fma(y, c01);
+                c11 = x1.fma(y, c11);
+                c21 = x2.fma(y, c21);
+                c31 = x3.fma(y, c31);
+                y = ldF32(b, b2 + o);
+                c02 = x0.fma(y, c02);
+                c12 = x1.fma(y, c12);
+                c22 = x2.fma(y, c22);
+                c32 = x3.fma(y, c32);
+                y = ldF32(b, b3 + o);
+                c03 = x0.fma(y, c03);
+                c13 = x1.fma(y, c13);
+                c23 = x2.fma(y, c23);
+                c33 = x3.fma(y, c33);
+            }
         }
-        store4x4(1, k, kb, a, a0, as, b, b0, bs, d, d0, ds,
-                c00, c10, c20, c30, c01, c11, c21, c31, c02, c12, c22, c32, c03, c13, c23, c33);
+        c00.intoArray(acc, 0);
+        c10.intoArray(acc, L);
+        c20.intoArray(acc, 2 * L);
+        c30.intoArray(acc, 3 * L);
+        c01.intoArray(acc, 4 * L);
+        c11.intoArray(acc, 5 * L);
+        c21.intoArray(acc, 6 * L);
+        c31.intoArray(acc, 7 * L);
+        c02.intoArray(acc, 8 * L);
+        c12.intoArray(acc, 9 * L);
+        c22.intoArray(acc, 10 * L);
+        c32.intoArray(acc, 11 * L);
+        c03.intoArray(acc, 12 * L);
+        c13.intoArray(acc, 13 * L);
+        c23.intoArray(acc, 14 * L);
+        c33.intoArray(acc, 15 * L);
     }
 
     private static void f16x4x1(int k, MemorySegment a, long a0, long as, MemorySegment b, long b0,
-                                MemorySegment d, long d0) {
-        long a1 = a0 + as;
-        long a2 = a1 + as;
-        long a3 = a2 + as;
+                                float[] acc, float[] buf) {
         FloatVector c0 = FloatVector.zero(F);
         FloatVector c1 = c0, c2 = c0, c3 = c0;
         int kb = F.loopBound(k);
-        for (int i = 0; i < kb; i += L) {
-            long h = 2L * i;
-            FloatVector y = ldF32(b, b0 + 4L * i);
-            c0 = ldF16(a, a0 + h).fma(y, c0);
-            c1 = ldF16(a, a1 + h).fma(y, c1);
-            c2 = ldF16(a, a2 + h).fma(y, c2);
-            c3 = ldF16(a, a3 + h).fma(y, c3);
+        for (int k0 = 0; k0 < kb; k0 += KC) {
+            int kn = Math.min(KC, kb - k0);
+            decodeF16x4(a, a0, as, k0, kn, buf);
+            for (int i = 0; i < kn; i += L) {
+                FloatVector y = ldF32(b, b0 + 4L * (k0 + i));
+                c0 = FloatVector.fromArray(F, buf, i).fma(y, c0);
+                c1 = FloatVector.fromArray(F, buf, KC + i).fma(y, c1);
+                c2 = FloatVector.fromArray(F, buf, 2 * KC + i).fma(y, c2);
+                c3 = FloatVector.fromArray(F, buf, 3 * KC + i).fma(y, c3);
+            }
         }
-        store4x1(1, k, kb, a, a0, as, b, b0, d, d0, c0, c1, c2, c3);
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
     }
 
     // ---- bf16 ----
 
     private static void bf16x4x4(int k, MemorySegment a, long a0, long as, MemorySegment b, long b0, long bs,
-                                 MemorySegment d, long d0, long ds) {
+                                 float[] acc) {
         long a1 = a0 + as;
         long a2 = a1 + as;
         long a3 = a2 + as;
@@ -378,12 +482,26 @@ final class FloatTiles implements MatMulKernels {
             c23 = x2.fma(y, c23);
             c33 = x3.fma(y, c33);
         }
-        store4x4(2, k, kb, a, a0, as, b, b0, bs, d, d0, ds,
-                c00, c10, c20, c30, c01, c11, c21, c31, c02, c12, c22, c32, c03, c13, c23, c33);
+        c00.intoArray(acc, 0);
+        c10.intoArray(acc, L);
+        c20.intoArray(acc, 2 * L);
+        c30.intoArray(acc, 3 * L);
+        c01.intoArray(acc, 4 * L);
+        c11.intoArray(acc, 5 * L);
+        c21.intoArray(acc, 6 * L);
+        c31.intoArray(acc, 7 * L);
+        c02.intoArray(acc, 8 * L);
+        c12.intoArray(acc, 9 * L);
+        c22.intoArray(acc, 10 * L);
+        c32.intoArray(acc, 11 * L);
+        c03.intoArray(acc, 12 * L);
+        c13.intoArray(acc, 13 * L);
+        c23.intoArray(acc, 14 * L);
+        c33.intoArray(acc, 15 * L);
     }
 
     private static void bf16x4x1(int k, MemorySegment a, long a0, long as, MemorySegment b, long b0,
-                                 MemorySegment d, long d0) {
+                                 float[] acc) {
         long a1 = a0 + as;
         long a2 = a1 + as;
         long a3 = a2 + as;
@@ -398,31 +516,10 @@ final class FloatTiles implements MatMulKernels {
             c2 = ldBF16(a, a2 + h).fma(y, c2);
             c3 = ldBF16(a, a3 + h).fma(y, c3);
         }
-        store4x1(2, k, kb, a, a0, as, b, b0, d, d0, c0, c1, c2, c3);
-    }
-
-    // ---- finishing: reduce, add the scalar tail, store ----
-
-    private static void store4x1(int kind, int k, int kb, MemorySegment a, long a0, long as, MemorySegment b, long b0,
-                                 MemorySegment d, long d0, FloatVector c0, FloatVector c1, FloatVector c2,
-                                 FloatVector c3) {
-        long es = kind == 0 ? 4 : 2;
-        d.set(F32, d0, hsum(c0) + tail(kind, es, kb, k, a, a0, b, b0));
-        d.set(F32, d0 + 4, hsum(c1) + tail(kind, es, kb, k, a, a0 + as, b, b0));
-        d.set(F32, d0 + 8, hsum(c2) + tail(kind, es, kb, k, a, a0 + 2 * as, b, b0));
-        d.set(F32, d0 + 12, hsum(c3) + tail(kind, es, kb, k, a, a0 + 3 * as, b, b0));
-    }
-
-    private static void store4x4(int kind, int k, int kb, MemorySegment a, long a0, long as, MemorySegment b, long b0,
-                                 long bs, MemorySegment d, long d0, long ds,
-                                 FloatVector c00, FloatVector c10, FloatVector c20, FloatVector c30,
-                                 FloatVector c01, FloatVector c11, FloatVector c21, FloatVector c31,
-                                 FloatVector c02, FloatVector c12, FloatVector c22, FloatVector c32,
-                                 FloatVector c03, FloatVector c13, FloatVector c23, FloatVector c33) {
-        store4x1(kind, k, kb, a, a0, as, b, b0, d, d0, c00, c10, c20, c30);
-        store4x1(kind, k, kb, a, a0, as, b, b0 + bs, d, d0 + ds, c01, c11, c21, c31);
-        store4x1(kind, k, kb, a, a0, as, b, b0 + 2 * bs, d, d0 + 2 * ds, c02, c12, c22, c32);
-        store4x1(kind, k, kb, a, a0, as, b, b0 + 3 * bs, d, d0 + 3 * ds, c03, c13, c23, c33);
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
     }
 
     @Override

@@ -23,33 +23,33 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorKernelProvider implements KernelProvider {
     private final int bits;
-    private final VectorUnaryKernels unary;
-    private final VectorBinaryKernels binary;
-    private final VectorReduceKernels reduce;
-    private final VectorCopyKernels copy;
-    private final VectorNormKernels norm;
-    private final VectorSoftMaxKernels softMax;
-    private final VectorRopeKernels rope;
+    private final UnaryKernels unary;
+    private final BinaryKernels binary;
+    private final ReduceKernels reduce;
+    private final CopyKernels copy;
+    private final NormKernels norm;
+    private final SoftMaxKernels softMax;
+    private final RopeKernels rope;
     private final VectorMatMulKernels matMul;
-    private final VectorQuantKernels quant;
-    private final VectorConvKernels conv;
-    private final VectorAttentionKernels attention;
-    private final VectorRecurrentKernels recurrent;
+    private final QuantKernels quant;
+    private final ConvKernels conv;
+    private final AttentionKernels attention;
+    private final RecurrentKernels recurrent;
 
     private VectorKernelProvider(VectorSpecies<Float> fs) {
         this.bits = fs.vectorBitSize();
-        this.unary = new VectorUnaryKernels(fs);
-        this.binary = new VectorBinaryKernels(fs);
-        this.reduce = new VectorReduceKernels(fs);
-        this.copy = new VectorCopyKernels(fs);
-        this.norm = new VectorNormKernels(fs);
-        this.softMax = new VectorSoftMaxKernels(fs);
-        this.rope = new VectorRopeKernels(fs);
+        this.unary = Specialized.instance(VectorUnaryKernels.class, UnaryKernels.class, fs);
+        this.binary = Specialized.instance(VectorBinaryKernels.class, BinaryKernels.class, fs);
+        this.reduce = Specialized.instance(VectorReduceKernels.class, ReduceKernels.class, fs);
+        this.copy = Specialized.instance(VectorCopyKernels.class, CopyKernels.class, fs);
+        this.norm = Specialized.instance(VectorNormKernels.class, NormKernels.class, fs);
+        this.softMax = Specialized.instance(VectorSoftMaxKernels.class, SoftMaxKernels.class, fs);
+        this.rope = Specialized.instance(VectorRopeKernels.class, RopeKernels.class, fs);
         this.matMul = new VectorMatMulKernels(fs);
-        this.quant = new VectorQuantKernels(fs);
-        this.conv = new VectorConvKernels(fs);
-        this.attention = new VectorAttentionKernels(fs);
-        this.recurrent = new VectorRecurrentKernels(fs);
+        this.quant = Specialized.instance(VectorQuantKernels.class, QuantKernels.class, fs);
+        this.conv = Specialized.instance(VectorConvKernels.class, ConvKernels.class, fs);
+        this.attention = Specialized.instance(VectorAttentionKernels.class, AttentionKernels.class, fs);
+        this.recurrent = Specialized.instance(VectorRecurrentKernels.class, RecurrentKernels.class, fs);
     }
 
     /** The machine's preferred float vector width in bits. */
@@ -63,8 +63,12 @@ public final class VectorKernelProvider implements KernelProvider {
         if (use < 128) {
             throw new UnsupportedOperationException("vectors are narrower than 128 bits (" + use + ") on this machine");
         }
-        return new VectorKernelProvider(floatSpecies(use));
+        // one provider per width: each holds hidden-class kernel copies that the JIT compiles once
+        return CACHE.computeIfAbsent(use, b -> new VectorKernelProvider(floatSpecies(b)));
     }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, VectorKernelProvider> CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Float species of {@code bits} bits. */
     static VectorSpecies<Float> floatSpecies(int bits) {

@@ -18,7 +18,7 @@ final class VectorMatMulKernels implements MatMulKernels {
 
     VectorMatMulKernels(VectorSpecies<Float> fs) {
         this.floats = Specialized.instance(FloatTiles.class, MatMulKernels.class, fs);
-        this.quant = new VectorQuantKernels(fs);
+        this.quant = Specialized.instance(VectorQuantKernels.class, QuantKernels.class, fs);
         this.others = new ScalarMatMulKernels(quant);
     }
 
