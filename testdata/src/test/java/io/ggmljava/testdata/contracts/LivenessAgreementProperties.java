@@ -21,8 +21,8 @@ import net.jqwik.api.Provide;
 class LivenessAgreementProperties {
     @Provide
     Arbitrary<DagSpec> dags() {
-        return GraphArbitraries.dags(150).map(s -> new DagSpec(s.ops(), s.seed(), s.locality(), s.viewPercent(), s.inplacePercent(),
-                        s.outputPercent(), 0));
+        return GraphArbitraries.dags(150).map(s -> new DagSpec(s.ops(), s.seed(), s.locality(), s.viewPercent(),
+                s.inplacePercent(), s.outputPercent(), 0));
     }
 
     @Property(tries = 300)
