@@ -3,6 +3,7 @@ package io.ggmljava.ops.vector;
 import io.ggmljava.core.Fp16;
 import io.ggmljava.ops.RopeKernels;
 import io.ggmljava.ops.RopeSpec;
+import io.ggmljava.ops.scalar.ScalarRopeKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
@@ -123,7 +124,7 @@ final class VectorRopeKernels implements RopeKernels {
                 dst.set(F32, dstOff + 4L * (i + 1), Math.fma(x0, s, x1 * c));
             }
         }
-        copyTail(spec, 4, src, srcOff, dst, dstOff);
+        ScalarRopeKernels.copyTail(spec, 4, src, srcOff, dst, dstOff);
     }
 
     @Override
@@ -167,15 +168,6 @@ final class VectorRopeKernels implements RopeKernels {
                 dst.set(F16, dstOff + 2L * (i + 1), Fp16.f32ToF16(Math.fma(x0, s, x1 * c)));
             }
         }
-        copyTail(spec, 2, src, srcOff, dst, dstOff);
-    }
-
-    private static void copyTail(RopeSpec spec, int elemBytes, MemorySegment src, long srcOff, MemorySegment dst,
-                                 long dstOff) {
-        long rest = (long) (spec.ne0() - spec.nDims()) * elemBytes;
-        if (rest > 0) {
-            long skip = (long) spec.nDims() * elemBytes;
-            MemorySegment.copy(src, srcOff + skip, dst, dstOff + skip, rest);
-        }
+        ScalarRopeKernels.copyTail(spec, 2, src, srcOff, dst, dstOff);
     }
 }
