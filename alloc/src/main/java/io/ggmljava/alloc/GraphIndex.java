@@ -88,6 +88,9 @@ final class GraphIndex {
                 if (s == null) {
                     continue;
                 }
+                if (s == node) {
+                    continue; // ggml_cast names the result its own src[1]: no dependency
+                }
                 int k = index.get(s);
                 if (k < 0) {
                     throw new AllocationException("node '" + node.name() + "' (" + node.opDesc() + "): source " + j
