@@ -230,16 +230,19 @@ final class VectorQuantKernels implements QuantKernels {
     }
 
     /**
-     * Rounds {@code 16} floats {@code x[k] * id} (at {@code off}) half to even and stores them as int8 saturated to
-     * [-128, 127]; returns their sum.
+     * Rounds 16 floats {@code x[k] * id} (at {@code off}) half to even, clamps them to [{@code lo}, 127] and stores
+     * them as int8; returns their sum if {@code wantSum} (small integers: exact in any order), else 0.
      */
-    private static int roundStore16(MemorySegment src, long off, float id, int lo, MemorySegment dst, long dOff) {
+    private static int roundStore16(MemorySegment src, long off, float id, float lo, boolean wantSum,
+                                    MemorySegment dst, long dOff) {
         ByteVector acc = ByteVector.zero(B16);
         float sum = 0;
         for (int part = 0; part < 16 / L; part++) {
             FloatVector v = FloatVector.fromMemorySegment(F, src, off + 4L * L * part, LE).mul(id);
-            FloatVector r = v.add(ROUND_MAGIC).sub(ROUND_MAGIC).max((float) lo).min(127f);
-            sum += r.reduceLanes(VectorOperators.ADD); // small integers: exact in any order
+            FloatVector r = v.add(ROUND_MAGIC).sub(ROUND_MAGIC).max(lo).min(127f);
+            if (wantSum) {
+                sum += r.reduceLanes(VectorOperators.ADD);
+            }
             acc = acc.or((ByteVector) r.convertShape(VectorOperators.F2B, B16, -part));
         }
         acc.intoMemorySegment(dst, dOff, LE);
@@ -263,8 +266,8 @@ final class VectorQuantKernels implements QuantKernels {
                 continue;
             }
             Blocks.putF16(dst, yb, maxScalar / 127.f);
-            roundStore16(src, xb, id, -128, dst, yb + 2);
-            roundStore16(src, xb + 64, id, -128, dst, yb + 18);
+            roundStore16(src, xb, id, -128f, false, dst, yb + 2);
+            roundStore16(src, xb + 64, id, -128f, false, dst, yb + 18);
         }
     }
 
@@ -300,7 +303,8 @@ final class VectorQuantKernels implements QuantKernels {
                 continue;
             }
             for (int g = 0; g < 16; g++) {
-                int sum = roundStore16(src, xb + 64L * g, iscale, Integer.MIN_VALUE, dst, yb + 4 + 16L * g);
+                // |iscale * x| <= 127 (max has the largest magnitude), so the -128 clamp never acts
+                int sum = roundStore16(src, xb + 64L * g, iscale, -128f, true, dst, yb + 4 + 16L * g);
                 Blocks.put16(dst, yb + 260 + 2L * g, sum);
             }
             Blocks.putF32(dst, yb, 1 / iscale);
