@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -32,6 +33,9 @@ final class VectorQuantKernels implements QuantKernels {
     static final int L = F.length();
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    /** Bytes of a vector as wide as {@link #F}, and the mask of its first {@link #L} lanes. */
+    static final VectorSpecies<Byte> BF = VectorSpecies.of(byte.class, F.vectorShape());
+    static final VectorMask<Byte> FIRST_L_BYTES = BF.indexInRange(0, L);
     /** 1.5 * 2^23: adding and subtracting it rounds an f32 of magnitude below 2^22 to an integer, ties to even. */
     static final float ROUND_MAGIC = 12582912f;
     static final Fp16Bulk HALF = Fp16Bulk.vector(F.vectorBitSize());
@@ -220,7 +224,7 @@ final class VectorQuantKernels implements QuantKernels {
         Q8Quants.quantizeCpu(type, x, 0, 1, dst, yb);
     }
 
-    /** Loads 32 floats and returns max |x| (NaN if any is NaN). */
+    /** max |x| of the n floats at off (NaN if any is NaN; n a multiple of L). */
     private static float absMax(MemorySegment src, long off, int n) {
         FloatVector m = FloatVector.zero(F);
         for (int k = 0; k < n; k += L) {
@@ -235,7 +239,6 @@ final class VectorQuantKernels implements QuantKernels {
      */
     private static int roundStore16(MemorySegment src, long off, float id, float lo, boolean wantSum,
                                     MemorySegment dst, long dOff) {
-        ByteVector acc = ByteVector.zero(B16);
         float sum = 0;
         for (int part = 0; part < 16 / L; part++) {
             FloatVector v = FloatVector.fromMemorySegment(F, src, off + 4L * L * part, LE).mul(id);
@@ -243,9 +246,10 @@ final class VectorQuantKernels implements QuantKernels {
             if (wantSum) {
                 sum += r.reduceLanes(VectorOperators.ADD);
             }
-            acc = acc.or((ByteVector) r.convertShape(VectorOperators.F2B, B16, -part));
+            // same-shape narrowing: the L bytes land in the first L lanes; store just those
+            ((ByteVector) r.convert(VectorOperators.F2B, 0)).intoMemorySegment(dst, dOff + (long) L * part, LE,
+                    FIRST_L_BYTES);
         }
-        acc.intoMemorySegment(dst, dOff, LE);
         return (int) sum;
     }
 
