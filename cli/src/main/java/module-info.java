@@ -10,6 +10,7 @@ module io.ggmljava.cli {
     requires io.ggmljava.models;
     requires info.picocli;
     requires org.jfree.jfreechart;
+    requires org.jfree.svg;
     requires java.desktop;
 
     opens io.ggmljava.cli to info.picocli;

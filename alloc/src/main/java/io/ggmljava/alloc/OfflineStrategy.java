@@ -7,13 +7,18 @@ package io.ggmljava.alloc;
  * soon as a placement reaches the table's lower bound.
  *
  * <p>Taken addresses are looked up in an {@link Occupancy} tree, so a placement costs O(log T) merged-set updates
- * per unit plus the size of the merged sets it reads. The work is capped ({@link #WORK_BUDGET} address intervals
+ * per unit plus the size of the merged sets it reads. The work is capped ({@link #workBudget} address intervals
  * read per table) so that planning time stays bounded on large, fragmented graphs; the cap depends only on the
- * graph, so plans stay deterministic.
+ * table, so plans stay deterministic.
  */
 final class OfflineStrategy implements PlacementStrategy {
-    /** Address intervals the greedy passes and settling may read per table before giving up on further passes. */
-    static final long WORK_BUDGET = 3_000_000;
+    /**
+     * Address intervals the greedy passes and settling may read for a table before giving up on further passes:
+     * 200k plus 300 per unit, at most 4M (a few hundred milliseconds). Small graphs are never cut short.
+     */
+    static long workBudget(int units) {
+        return Math.min(4_000_000L, 200_000L + 300L * units);
+    }
 
     /** Unit orderings tried in turn; ties broken by start time, then unit number, so plans are deterministic. */
     private enum Order {
@@ -40,7 +45,7 @@ final class OfflineStrategy implements PlacementStrategy {
             return new long[0];
         }
         long bound = table.lowerBound();
-        Work work = new Work(WORK_BUDGET);
+        Work work = new Work(workBudget(n));
         long[] best = seed;
         long bestPeak = seed == null ? Long.MAX_VALUE : peak(table, seed);
         if (seed != null && bestPeak > bound) {

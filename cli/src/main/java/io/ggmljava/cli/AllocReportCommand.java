@@ -26,14 +26,14 @@ final class AllocReportCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--repeat", description = "plans per graph; plan_ms is their median (default ${DEFAULT-VALUE})",
-            defaultValue = "3")
+            defaultValue = "5")
     int repeat;
 
     @Option(names = "--only", description = "only graphs whose name contains this text")
     String only;
 
     record Row(String name, int nodes, long planBytes, long lowerBound, long strictBound, double ratio,
-               double planMs, String strategy) {
+               double planMs, String strategy, long workBytes) {
     }
 
     @Override
@@ -58,7 +58,7 @@ final class AllocReportCommand implements Callable<Integer> {
             }
             Arrays.sort(ms);
             rows.add(new Row(b.name(), g.nodeCount(), plan.computeBytes(), plan.lowerBoundBytes(),
-                    plan.strictLowerBoundBytes(), plan.ratio(), ms[repeat / 2], plan.strategy()));
+                    plan.strictLowerBoundBytes(), plan.ratio(), ms[repeat / 2], plan.strategy(), plan.workBytes()));
         }
         double logSum = 0;
         double worst = 0;
@@ -97,8 +97,8 @@ final class AllocReportCommand implements Callable<Integer> {
             Row r = rows.get(i);
             sb.append(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"nodes\": %d, \"plan_bytes\": %d, "
                             + "\"lower_bound_bytes\": %d, \"strict_lower_bound_bytes\": %d, \"ratio\": %.6f, "
-                            + "\"plan_ms\": %.3f, \"strategy\": \"%s\"}%s%n", r.name(), r.nodes(), r.planBytes(),
-                    r.lowerBound(), r.strictBound(), r.ratio(), r.planMs(), r.strategy(),
+                            + "\"plan_ms\": %.3f, \"strategy\": \"%s\", \"work_bytes\": %d}%s%n", r.name(), r.nodes(),
+                    r.planBytes(), r.lowerBound(), r.strictBound(), r.ratio(), r.planMs(), r.strategy(), r.workBytes(),
                     i + 1 < rows.size() ? "," : ""));
         }
         sb.append(String.format(Locale.ROOT, "  ],%n  \"geomean_ratio\": %.6f,%n  \"worst_ratio\": %.6f%n}%n",

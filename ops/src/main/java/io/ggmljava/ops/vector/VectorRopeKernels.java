@@ -5,6 +5,7 @@ import io.ggmljava.ops.RopeKernels;
 import io.ggmljava.ops.RopeSpec;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
@@ -21,24 +22,31 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>NeoX mode: {@code cos = cache[0, h)}, {@code sin = cache[h, n)};</li>
  * </ul>
  * then the angles ({@code h} floats) and two scratch arrays of {@code h} floats for the sin/cos evaluation.
+ *
+ * <p>A template (see {@link Specialized}): one copy per vector width.
  */
 final class VectorRopeKernels implements RopeKernels {
+    static final VectorSpecies<Float> F = Specialized.species(MethodHandles.lookup());
+    static final VectorSpecies<Short> S = HalfVectors.shorts(F);
+    static final VectorSpecies<Integer> I = HalfVectors.ints(F);
+    /** Lane i takes lane i with its lowest bit cleared (DUP_EVEN) or set (DUP_ODD). */
+    static final VectorShuffle<Float> DUP_EVEN = duplicate(0);
+    static final VectorShuffle<Float> DUP_ODD = duplicate(1);
+    static final Transcendentals MATH = Specialized.instance(VectorMath.class, Transcendentals.class, F);
+
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    private final VectorSpecies<Float> fs;
-    private final HalfVectors half;
-    private final VectorMath math;
-    private final VectorShuffle<Float> dupEven;
-    private final VectorShuffle<Float> dupOdd;
+    public VectorRopeKernels() {
+    }
 
-    VectorRopeKernels(VectorSpecies<Float> fs) {
-        this.fs = fs;
-        this.half = new HalfVectors(fs);
-        this.math = new VectorMath(fs.vectorBitSize());
-        this.dupEven = VectorShuffle.fromOp(fs, i -> i & ~1);
-        this.dupOdd = VectorShuffle.fromOp(fs, i -> i | 1);
+    private static VectorShuffle<Float> duplicate(int parity) {
+        int[] idx = new int[F.length()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = (i & ~1) | parity;
+        }
+        return VectorShuffle.fromArray(F, idx, 0);
     }
 
     @Override
@@ -54,7 +62,7 @@ final class VectorRopeKernels implements RopeKernels {
         int cosTmp = angles + h;
         int sinTmp = cosTmp + h;
         spec.thetas(pos, cache, angles);
-        math.sinCos(cache, angles, h, cache, cosTmp, cache, sinTmp);
+        MATH.sinCos(cache, angles, h, cache, cosTmp, cache, sinTmp);
         float ms = spec.mscale();
         float sinMs = spec.sinSign();
         for (int i = 0; i < h; i++) {
@@ -77,15 +85,15 @@ final class VectorRopeKernels implements RopeKernels {
     public void rotateF32(RopeSpec spec, float[] cache, MemorySegment src, long srcOff, MemorySegment dst,
                           long dstOff) {
         int n = spec.nDims();
-        int lanes = fs.length();
+        int lanes = F.length();
         if (spec.neox()) {
             int h = n / 2;
             int i = 0;
             for (; i + lanes <= h; i += lanes) {
-                FloatVector x0 = FloatVector.fromMemorySegment(fs, src, srcOff + 4L * i, LE);
-                FloatVector x1 = FloatVector.fromMemorySegment(fs, src, srcOff + 4L * (i + h), LE);
-                FloatVector c = FloatVector.fromArray(fs, cache, i);
-                FloatVector s = FloatVector.fromArray(fs, cache, h + i);
+                FloatVector x0 = FloatVector.fromMemorySegment(F, src, srcOff + 4L * i, LE);
+                FloatVector x1 = FloatVector.fromMemorySegment(F, src, srcOff + 4L * (i + h), LE);
+                FloatVector c = FloatVector.fromArray(F, cache, i);
+                FloatVector s = FloatVector.fromArray(F, cache, h + i);
                 x0.fma(c, x1.mul(s).neg()).intoMemorySegment(dst, dstOff + 4L * i, LE);
                 x0.fma(s, x1.mul(c)).intoMemorySegment(dst, dstOff + 4L * (i + h), LE);
             }
@@ -100,10 +108,10 @@ final class VectorRopeKernels implements RopeKernels {
         } else {
             int i = 0;
             for (; i + lanes <= n; i += lanes) {
-                FloatVector x = FloatVector.fromMemorySegment(fs, src, srcOff + 4L * i, LE);
-                FloatVector a = FloatVector.fromArray(fs, cache, i);
-                FloatVector b = FloatVector.fromArray(fs, cache, n + i);
-                x.rearrange(dupEven).fma(a, x.rearrange(dupOdd).mul(b))
+                FloatVector x = FloatVector.fromMemorySegment(F, src, srcOff + 4L * i, LE);
+                FloatVector a = FloatVector.fromArray(F, cache, i);
+                FloatVector b = FloatVector.fromArray(F, cache, n + i);
+                x.rearrange(DUP_EVEN).fma(a, x.rearrange(DUP_ODD).mul(b))
                         .intoMemorySegment(dst, dstOff + 4L * i, LE);
             }
             for (; i < n; i += 2) {
@@ -122,17 +130,17 @@ final class VectorRopeKernels implements RopeKernels {
     public void rotateF16(RopeSpec spec, float[] cache, MemorySegment src, long srcOff, MemorySegment dst,
                           long dstOff) {
         int n = spec.nDims();
-        int lanes = fs.length();
+        int lanes = F.length();
         if (spec.neox()) {
             int h = n / 2;
             int i = 0;
             for (; i + lanes <= h; i += lanes) {
-                FloatVector x0 = half.load(src, srcOff + 2L * i);
-                FloatVector x1 = half.load(src, srcOff + 2L * (i + h));
-                FloatVector c = FloatVector.fromArray(fs, cache, i);
-                FloatVector s = FloatVector.fromArray(fs, cache, h + i);
-                half.store(x0.fma(c, x1.mul(s).neg()), dst, dstOff + 2L * i);
-                half.store(x0.fma(s, x1.mul(c)), dst, dstOff + 2L * (i + h));
+                FloatVector x0 = HalfVectors.load(S, I, src, srcOff + 2L * i);
+                FloatVector x1 = HalfVectors.load(S, I, src, srcOff + 2L * (i + h));
+                FloatVector c = FloatVector.fromArray(F, cache, i);
+                FloatVector s = FloatVector.fromArray(F, cache, h + i);
+                HalfVectors.store(S, x0.fma(c, x1.mul(s).neg()), dst, dstOff + 2L * i);
+                HalfVectors.store(S, x0.fma(s, x1.mul(c)), dst, dstOff + 2L * (i + h));
             }
             for (; i < h; i++) {
                 float x0 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * i));
@@ -145,10 +153,10 @@ final class VectorRopeKernels implements RopeKernels {
         } else {
             int i = 0;
             for (; i + lanes <= n; i += lanes) {
-                FloatVector x = half.load(src, srcOff + 2L * i);
-                FloatVector a = FloatVector.fromArray(fs, cache, i);
-                FloatVector b = FloatVector.fromArray(fs, cache, n + i);
-                half.store(x.rearrange(dupEven).fma(a, x.rearrange(dupOdd).mul(b)), dst, dstOff + 2L * i);
+                FloatVector x = HalfVectors.load(S, I, src, srcOff + 2L * i);
+                FloatVector a = FloatVector.fromArray(F, cache, i);
+                FloatVector b = FloatVector.fromArray(F, cache, n + i);
+                HalfVectors.store(S, x.rearrange(DUP_EVEN).fma(a, x.rearrange(DUP_ODD).mul(b)), dst, dstOff + 2L * i);
             }
             for (; i < n; i += 2) {
                 float x0 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * i));

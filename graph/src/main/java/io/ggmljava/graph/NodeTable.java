@@ -1,0 +1,407 @@
+package io.ggmljava.graph;
+
+import io.ggmljava.core.Op;
+import io.ggmljava.core.Tensor;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+
+/**
+ * A graph's nodes flattened to int arrays for ordering and liveness: who depends on whom, which compute-buffer bytes
+ * each node holds and reads, and which nodes could be computed in a parent's bytes.
+ *
+ * <h2>Buffers</h2>
+ * A node is <em>counted</em> if it owns compute-buffer bytes: it is not a view, has no memory yet, is no input and
+ * has a non-zero size (its bytes padded to the alignment). Leafs and inputs are not in the compute buffer. A view
+ * node holds its view source's buffer; reading a view reads that buffer.
+ *
+ * <h2>Dependencies</h2>
+ * A node depends on its sources, and also on the ordering the graph's current order gives to writes into shared
+ * memory: a node computed into a view of another tensor (in-place ops, {@code cpy} into a view, {@code set}) is an
+ * ordering point for every access to that tensor's memory, so reads stay on the same side of each write as in the
+ * current order. Without these edges a reorder could move a read of a KV cache before the {@code cpy} that fills it.
+ */
+final class NodeTable {
+    static final int NONE = -1;
+
+    final Graph graph;
+    final int n;
+    final long alignment;
+    /** Dependencies of node i: {@code deps[depStart[i] .. depStart[i+1])}, node indices, no repeats. */
+    final int[] depStart;
+    final int[] deps;
+    /** Dependents of node i (the reverse of deps). */
+    final int[] useStart;
+    final int[] uses;
+    /** The buffer node i holds: i if counted, the counted view source of a view, else NONE. */
+    final int[] buf;
+    /** Padded bytes of counted nodes (0 otherwise). */
+    final long[] size;
+    /** Buffers read by node i, no repeats. */
+    final int[] readStart;
+    final int[] reads;
+    /** Per buffer: number of (node, buffer) reads. */
+    final int[] readers;
+    /** Per buffer: live to the end (an output, a view of it is an output or unread, or nobody reads it). */
+    final boolean[] pinned;
+    /** Parents whose bytes node i may take, in slot order (if i turns out to be their last reader). */
+    final int[] candStart;
+    final int[] cands;
+
+    NodeTable(Graph graph, long alignment) {
+        if (Long.bitCount(alignment) != 1) {
+            throw new IllegalArgumentException("alignment must be a power of two, got " + alignment);
+        }
+        this.graph = graph;
+        this.alignment = alignment;
+        n = graph.nodeCount();
+        Tensor[] t = new Tensor[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = graph.node(i);
+        }
+
+        buf = new int[n];
+        size = new long[n];
+        for (int i = 0; i < n; i++) {
+            Tensor x = t[i];
+            Tensor root = x.viewSource();
+            if (root == null) {
+                if (isCounted(x)) {
+                    buf[i] = i;
+                    size[i] = (x.nbytes() + alignment - 1) & -alignment;
+                } else {
+                    buf[i] = NONE;
+                }
+            } else {
+                int r = graph.nodeIndex(root);
+                buf[i] = r >= 0 && r < i && buf[r] == r ? r : NONE;
+            }
+        }
+
+        // direct node sources and buffer reads
+        int[] srcNode = new int[Tensor.MAX_SRC];
+        int[] seen = new int[n];
+        Arrays.fill(seen, -1);
+        int[] seenBuf = new int[n];
+        Arrays.fill(seenBuf, -1);
+        IntList dep = new IntList(n * 2);
+        int[] dStart = new int[n + 1];
+        IntList rd = new IntList(n * 2);
+        readStart = new int[n + 1];
+        int[] directUses = new int[n];
+        IntList cand = new IntList(n);
+        candStart = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            Tensor x = t[i];
+            dStart[i] = dep.size;
+            readStart[i] = rd.size;
+            candStart[i] = cand.size;
+            int c = x.srcCount();
+            for (int s = 0; s < c; s++) {
+                Tensor src = x.src(s);
+                srcNode[s] = NONE;
+                if (src == null) {
+                    continue;
+                }
+                int j = graph.nodeIndex(src);
+                srcNode[s] = j;
+                if (j >= 0 && seen[j] != i) {
+                    seen[j] = i;
+                    dep.add(j);
+                    directUses[j]++;
+                }
+                int b = bufferOf(src, j);
+                if (b >= 0 && seenBuf[b] != i) {
+                    seenBuf[b] = i;
+                    rd.add(b);
+                }
+            }
+            if (buf[i] == i && x.op().canInplace()) {
+                for (int s = 0; s < c; s++) {
+                    int p = srcNode[s];
+                    if (p < 0 || buf[p] != p || !sameLayout(x, t[p]) || readsOf(x, p, srcNode, c) != 1) {
+                        continue;
+                    }
+                    cand.add(p);
+                }
+            }
+        }
+        dStart[n] = dep.size;
+        readStart[n] = rd.size;
+        candStart[n] = cand.size;
+        reads = rd.toArray();
+        cands = cand.toArray();
+
+        readers = new int[n];
+        for (int b : reads) {
+            readers[b]++;
+        }
+        pinned = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            Tensor x = t[i];
+            int b = buf[i];
+            if (b < 0) {
+                continue;
+            }
+            if (x.hasFlag(Tensor.FLAG_OUTPUT) || (b != i && directUses[i] == 0) || (b == i && readers[i] == 0)) {
+                pinned[b] = true;
+            }
+        }
+        for (int k = 0; k < graph.leafCount(); k++) {
+            Tensor l = graph.leaf(k);
+            if (l.viewSource() != null) {
+                int r = graph.nodeIndex(l.viewSource());
+                if (r >= 0 && buf[r] == r) {
+                    pinned[r] = true; // a leaf view of a node: ggml-java keeps the source, as the allocator does
+                }
+            }
+        }
+
+        // ordering points for writes into shared memory
+        int[][] hazard = hazardEdges(t);
+        int extra = hazard[0].length;
+        if (extra == 0) {
+            depStart = dStart;
+            deps = dep.toArray();
+        } else {
+            int[][] merged = merge(dStart, dep.toArray(), hazard[0], hazard[1]);
+            depStart = merged[0];
+            deps = merged[1];
+        }
+        int[][] rev = reverse(depStart, deps, n);
+        useStart = rev[0];
+        uses = rev[1];
+    }
+
+    /** Owns compute-buffer bytes: not a view, no memory bound, no input, non-empty. */
+    private static boolean isCounted(Tensor x) {
+        return x.viewSource() == null && x.data() == null && !x.hasFlag(Tensor.FLAG_INPUT) && x.nbytes() > 0;
+    }
+
+    /** The buffer a source reads: its own if it is a counted node, its counted view source's, else NONE. */
+    private int bufferOf(Tensor src, int j) {
+        if (j >= 0) {
+            return buf[j];
+        }
+        Tensor root = src.viewSource();
+        if (root != null) {
+            int r = graph.nodeIndex(root);
+            if (r >= 0 && buf[r] == r) {
+                return r;
+            }
+        }
+        return NONE;
+    }
+
+    /** How many of node x's sources use buffer p (directly or as a view). */
+    private int readsOf(Tensor x, int p, int[] srcNode, int c) {
+        int k = 0;
+        for (int s = 0; s < c; s++) {
+            Tensor src = x.src(s);
+            if (src != null && bufferOf(src, srcNode[s]) == p) {
+                k++;
+            }
+        }
+        return k;
+    }
+
+    private static boolean sameLayout(Tensor a, Tensor b) {
+        if (a.type() != b.type()) {
+            return false;
+        }
+        for (int d = 0; d < Tensor.MAX_DIMS; d++) {
+            if (a.ne(d) != b.ne(d) || a.nb(d) != b.nb(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True for a node that computes into a view of another tensor's memory (not a pure view op). */
+    static boolean isWriter(Tensor x) {
+        return x.viewSource() != null && !x.op().isView() && x.op() != Op.NONE;
+    }
+
+    private static Tensor root(Tensor x) {
+        Tensor r = x.viewSource();
+        return r == null ? x : r;
+    }
+
+    /**
+     * Extra edges (from, to) that keep every access to a written tensor on the same side of each write as in the
+     * current order: the accesses between two writes all precede the later write and follow the earlier one.
+     */
+    private int[][] hazardEdges(Tensor[] t) {
+        IdentityHashMap<Tensor, Integer> roots = null;
+        for (Tensor x : t) {
+            if (isWriter(x)) {
+                if (roots == null) {
+                    roots = new IdentityHashMap<>();
+                }
+                roots.putIfAbsent(x.viewSource(), roots.size());
+            }
+        }
+        if (roots == null) {
+            return new int[][] {new int[0], new int[0]};
+        }
+        int nr = roots.size();
+        IntList[] access = new IntList[nr];
+        for (int r = 0; r < nr; r++) {
+            access[r] = new IntList(8);
+        }
+        int[] last = new int[nr];
+        Arrays.fill(last, -1);
+        for (int i = 0; i < n; i++) {
+            Tensor x = t[i];
+            boolean writer = isWriter(x);
+            for (int s = -1, c = x.srcCount(); s < c; s++) {
+                Tensor a = s < 0 ? (writer ? x : null) : x.src(s);
+                if (a == null) {
+                    continue;
+                }
+                Integer r = roots.get(root(a));
+                if (r == null || last[r] == i) {
+                    continue;
+                }
+                last[r] = i;
+                // encode writers of this root as ~i so the scan below can tell them apart
+                access[r].add(writer && root(x) == root(a) ? ~i : i);
+            }
+        }
+        IntList from = new IntList(16);
+        IntList to = new IntList(16);
+        for (int r = 0; r < nr; r++) {
+            IntList acc = access[r];
+            int prevWriter = -1;
+            int segStart = 0;
+            for (int k = 0; k < acc.size; k++) {
+                int e = acc.data[k];
+                if (e < 0) {
+                    int w = ~e;
+                    for (int m = segStart; m < k; m++) {
+                        from.add(decode(acc.data[m]));
+                        to.add(w);
+                    }
+                    if (prevWriter >= 0 && segStart == k) {
+                        from.add(prevWriter);
+                        to.add(w);
+                    }
+                    prevWriter = w;
+                    segStart = k + 1;
+                } else if (prevWriter >= 0) {
+                    from.add(prevWriter);
+                    to.add(e);
+                }
+            }
+        }
+        return new int[][] {from.toArray(), to.toArray()};
+    }
+
+    private static int decode(int e) {
+        return e < 0 ? ~e : e;
+    }
+
+    /** Adds edges (from[k] -> to[k]) to a CSR dependency list, dropping repeats. */
+    private int[][] merge(int[] start, int[] list, int[] from, int[] to) {
+        int[] count = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            count[i] = start[i + 1] - start[i];
+        }
+        for (int v : to) {
+            count[v]++;
+        }
+        int[] ms = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            ms[i + 1] = ms[i] + count[i];
+        }
+        int[] fill = Arrays.copyOf(ms, n);
+        int[] m = new int[ms[n]];
+        for (int i = 0; i < n; i++) {
+            for (int k = start[i]; k < start[i + 1]; k++) {
+                m[fill[i]++] = list[k];
+            }
+        }
+        for (int k = 0; k < from.length; k++) {
+            m[fill[to[k]]++] = from[k];
+        }
+        // dedupe within each node's list
+        int[] seen = new int[n];
+        Arrays.fill(seen, -1);
+        int[] outStart = new int[n + 1];
+        int w = 0;
+        for (int i = 0; i < n; i++) {
+            outStart[i] = w;
+            for (int k = ms[i]; k < fill[i]; k++) {
+                int d = m[k];
+                if (d != i && seen[d] != i) {
+                    seen[d] = i;
+                    m[w++] = d;
+                }
+            }
+        }
+        outStart[n] = w;
+        return new int[][] {outStart, Arrays.copyOf(m, w)};
+    }
+
+    static int[][] reverse(int[] start, int[] list, int n) {
+        int[] count = new int[n + 1];
+        for (int v : list) {
+            count[v + 1]++;
+        }
+        for (int i = 0; i < n; i++) {
+            count[i + 1] += count[i];
+        }
+        int[] fill = Arrays.copyOf(count, n);
+        int[] out = new int[list.length];
+        for (int i = 0; i < n; i++) {
+            for (int k = start[i]; k < start[i + 1]; k++) {
+                out[fill[list[k]]++] = i;
+            }
+        }
+        return new int[][] {count, out};
+    }
+
+    /** True if {@code order} is a permutation of the nodes that puts every node after its dependencies. */
+    boolean isValidOrder(int[] order) {
+        if (order.length != n) {
+            return false;
+        }
+        int[] pos = new int[n];
+        Arrays.fill(pos, -1);
+        for (int k = 0; k < n; k++) {
+            int i = order[k];
+            if (i < 0 || i >= n || pos[i] >= 0) {
+                return false;
+            }
+            pos[i] = k;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int k = depStart[i]; k < depStart[i + 1]; k++) {
+                if (pos[deps[k]] >= pos[i]) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A growable int array. */
+    static final class IntList {
+        int[] data;
+        int size;
+
+        IntList(int capacity) {
+            data = new int[Math.max(4, capacity)];
+        }
+
+        void add(int v) {
+            if (size == data.length) {
+                data = Arrays.copyOf(data, size * 2);
+            }
+            data[size++] = v;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(data, size);
+        }
+    }
+}
