@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
                 + "its GGUF header alone, by building the real graph and running the measuring pass; compare with "
                 + "ggml's planner; optionally allocate and run it to prove allocated == measured.",
                 "With no model: sizes builtin:" + SizeCommand.DEFAULT_MODEL + " and verifies builtin:"
-                        + SizeCommand.DEFAULT_VERIFY_MODEL + " (a 32-token micro-batch at the end of its context).",
+                        + SizeCommand.DEFAULT_VERIFY_MODEL + " (an 8-token micro-batch at the end of its context).",
                 "Built-in models (header-only GGUFs written by ggml-java, no download): see --list."})
 final class SizeCommand implements Callable<Integer> {
     static final String DEFAULT_MODEL = "llama3-8b-q4_k_m";
@@ -80,7 +80,8 @@ final class SizeCommand implements Callable<Integer> {
     String planner;
 
     @Option(names = "--order", paramLabel = "ggml|memory",
-            description = "execution order (default: memory when available, else ggml)")
+            description = "execution order: memory (the default: a dependency-respecting reorder with a lower peak) "
+                    + "or ggml (ggml's order)")
     String order;
 
     @Option(names = "--sweep", paramLabel = "KEY=V1,V2,...", description = "a table over values of ctx, ubatch, "
@@ -106,8 +107,8 @@ final class SizeCommand implements Callable<Integer> {
             description = "work the verification may do before it scales the model down (default ${DEFAULT-VALUE})")
     double verifyMaxGflop;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads the work buffer is sized for (default: "
-            + "the available processors)")
+    @Option(names = "--threads", paramLabel = "N", description = "threads the work buffer is sized for and "
+            + "--verify computes with (default: the available processors)")
     Integer threads;
 
     @Option(names = "--write-header", paramLabel = "FILE.gguf", description = "write the model's header-only GGUF "
@@ -165,10 +166,10 @@ final class SizeCommand implements Callable<Integer> {
         progress("building the graph and running the measuring pass (" + p.name() + ", " + ord + " order)");
         SizeReport r = Sizing.size(m, w, p, ord, nThreads);
         Verification v = null;
-        Sizing.Budget budget = new Sizing.Budget(verifyMaxMib << 20, verifyMaxGflop * 1e9, 1);
+        Sizing.Budget budget = new Sizing.Budget(verifyMaxMib << 20, verifyMaxGflop * 1e9, nThreads);
         if (defaultRun) {
             SizableModel small = Models.open(Models.BUILTIN + DEFAULT_VERIFY_MODEL);
-            v = Sizing.verify(small, Workload.defaults().withUbatch(32), p, ord, budget, this::progress);
+            v = Sizing.verify(small, Workload.defaults().withUbatch(8), p, ord, budget, this::progress);
         } else if (verify) {
             v = Sizing.verify(m, w, p, ord, budget, this::progress);
         }

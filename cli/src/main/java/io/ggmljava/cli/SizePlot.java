@@ -120,8 +120,8 @@ final class SizePlot {
         m.setLabel(label);
         m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         m.setLabelPaint(color);
-        m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-        m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+        m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);   // right: the peak's label usually sits on the left
+        m.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
         plot.addRangeMarker(m);
     }
 }

@@ -8,14 +8,10 @@ import io.ggmljava.alloc.MemoryPlan;
 import io.ggmljava.alloc.PlanOptions;
 import io.ggmljava.alloc.Planner;
 import io.ggmljava.alloc.Usage;
-import io.ggmljava.core.Op;
 import io.ggmljava.core.Tensor;
+import io.ggmljava.graph.Executor;
 import io.ggmljava.graph.Graph;
-import io.ggmljava.ops.ComputeParams;
-import io.ggmljava.ops.KernelProvider;
-import io.ggmljava.ops.Kernels;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -110,8 +106,8 @@ public final class Sizing {
      * @param threads  threads to compute with
      */
     public record Budget(long maxBytes, double maxFlops, int threads) {
-        /** 1 GiB, 20 GFLOP, 1 thread. */
-        public static final Budget DEFAULT = new Budget(1L << 30, 20e9, 1);
+        /** 1 GiB, 20 GFLOP, the available processors. */
+        public static final Budget DEFAULT = new Budget(1L << 30, 20e9, Runtime.getRuntime().availableProcessors());
     }
 
     /** A configuration to run: the model, the workload and what was changed to make it fit. */
@@ -164,22 +160,23 @@ public final class Sizing {
                 progress.accept("verify: running " + g1.nodeCount() + " nodes in the planned buffer ("
                         + allocatedCompute + " bytes)");
                 long t0 = System.nanoTime();
-                compute(g1, compute.work());
+                compute(g1, budget.threads());
                 nanos = System.nanoTime() - t0;
                 out1 = planned.output().toFloatArray();
             }
 
-            // 3. the reference: ggml's order, every tensor in its own memory, same weights and inputs
+            // 3. the reference: ggml's order, every tensor in its own memory, same weights and inputs: a plan that let
+            //    two live tensors overlap, or an order that broke a dependency, would change the output
             Step ref = run.newStep();
             Graph g2 = ref.graph();
             float[] out2;
             long refBytes;
-            try (Arena a = Arena.ofConfined()) {
+            try (Arena a = Arena.ofShared()) { // the executor's threads read and write it
                 refBytes = bindEach(g2, run, a);
                 clear(kv);
                 ref.fillInputs().accept(new SplittableRandom(7));
                 progress.accept("verify: running the reference (no memory shared, " + refBytes + " bytes)");
-                compute(g2, a.allocate(Math.max(1, workBytes(g2)), 64));
+                compute(g2, budget.threads());
                 out2 = ref.output().toFloatArray();
                 unbind(g2, run);
             }
@@ -289,23 +286,11 @@ public final class Sizing {
         };
     }
 
-    /** Computes every node in order on this thread (the graph module's executor will replace this). */
-    static void compute(Graph g, MemorySegment work) {
-        KernelProvider p = KernelProvider.get();
-        for (Tensor node : g.nodes()) {
-            if (node.op() == Op.NONE) {
-                continue;
-            }
-            Kernels.compute(p, node, ComputeParams.single(work));
+    /** Computes every node in the graph's order with the graph module's executor. */
+    static void compute(Graph g, int threads) {
+        try (Executor ex = new Executor(threads)) {
+            ex.compute(g);
         }
-    }
-
-    static long workBytes(Graph g) {
-        long max = 0;
-        for (Tensor n : g.nodes()) {
-            max = Math.max(max, Kernels.workSize(n, 1));
-        }
-        return max;
     }
 
     /** Gives every tensor of {@code g} that has no memory (inputs and nodes, not views) its own segment. */
