@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -32,6 +33,9 @@ final class VectorQuantKernels implements QuantKernels {
     static final int L = F.length();
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    /** Bytes of a vector as wide as {@link #F}, and the mask of its first {@link #L} lanes. */
+    static final VectorSpecies<Byte> BF = VectorSpecies.of(byte.class, F.vectorShape());
+    static final VectorMask<Byte> FIRST_L_BYTES = BF.indexInRange(0, L);
     /** 1.5 * 2^23: adding and subtracting it rounds an f32 of magnitude below 2^22 to an integer, ties to even. */
     static final float ROUND_MAGIC = 12582912f;
     static final Fp16Bulk HALF = Fp16Bulk.vector(F.vectorBitSize());
@@ -220,7 +224,7 @@ final class VectorQuantKernels implements QuantKernels {
         Q8Quants.quantizeCpu(type, x, 0, 1, dst, yb);
     }
 
-    /** Loads 32 floats and returns max |x| (NaN if any is NaN). */
+    /** max |x| of the n floats at off (NaN if any is NaN; n a multiple of L). */
     private static float absMax(MemorySegment src, long off, int n) {
         FloatVector m = FloatVector.zero(F);
         for (int k = 0; k < n; k += L) {
@@ -230,19 +234,22 @@ final class VectorQuantKernels implements QuantKernels {
     }
 
     /**
-     * Rounds {@code 16} floats {@code x[k] * id} (at {@code off}) half to even and stores them as int8 saturated to
-     * [-128, 127]; returns their sum.
+     * Rounds 16 floats {@code x[k] * id} (at {@code off}) half to even, clamps them to [{@code lo}, 127] and stores
+     * them as int8; returns their sum if {@code wantSum} (small integers: exact in any order), else 0.
      */
-    private static int roundStore16(MemorySegment src, long off, float id, int lo, MemorySegment dst, long dOff) {
-        ByteVector acc = ByteVector.zero(B16);
+    private static int roundStore16(MemorySegment src, long off, float id, float lo, boolean wantSum,
+                                    MemorySegment dst, long dOff) {
         float sum = 0;
         for (int part = 0; part < 16 / L; part++) {
             FloatVector v = FloatVector.fromMemorySegment(F, src, off + 4L * L * part, LE).mul(id);
-            FloatVector r = v.add(ROUND_MAGIC).sub(ROUND_MAGIC).max((float) lo).min(127f);
-            sum += r.reduceLanes(VectorOperators.ADD); // small integers: exact in any order
-            acc = acc.or((ByteVector) r.convertShape(VectorOperators.F2B, B16, -part));
+            FloatVector r = v.add(ROUND_MAGIC).sub(ROUND_MAGIC).max(lo).min(127f);
+            if (wantSum) {
+                sum += r.reduceLanes(VectorOperators.ADD);
+            }
+            // same-shape narrowing: the L bytes land in the first L lanes; store just those
+            ((ByteVector) r.convert(VectorOperators.F2B, 0)).intoMemorySegment(dst, dOff + (long) L * part, LE,
+                    FIRST_L_BYTES);
         }
-        acc.intoMemorySegment(dst, dOff, LE);
         return (int) sum;
     }
 
@@ -263,8 +270,8 @@ final class VectorQuantKernels implements QuantKernels {
                 continue;
             }
             Blocks.putF16(dst, yb, maxScalar / 127.f);
-            roundStore16(src, xb, id, -128, dst, yb + 2);
-            roundStore16(src, xb + 64, id, -128, dst, yb + 18);
+            roundStore16(src, xb, id, -128f, false, dst, yb + 2);
+            roundStore16(src, xb + 64, id, -128f, false, dst, yb + 18);
         }
     }
 
@@ -300,7 +307,8 @@ final class VectorQuantKernels implements QuantKernels {
                 continue;
             }
             for (int g = 0; g < 16; g++) {
-                int sum = roundStore16(src, xb + 64L * g, iscale, Integer.MIN_VALUE, dst, yb + 4 + 16L * g);
+                // |iscale * x| <= 127 (max has the largest magnitude), so the -128 clamp never acts
+                int sum = roundStore16(src, xb + 64L * g, iscale, -128f, true, dst, yb + 4 + 16L * g);
                 Blocks.put16(dst, yb + 260 + 2L * g, sum);
             }
             Blocks.putF32(dst, yb, 1 / iscale);

@@ -11,6 +11,7 @@ import io.ggmljava.ops.QuantKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -50,8 +51,8 @@ class ActivationConverterTest {
             for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1}) {
                 byte[] cpu = levels(k, t, x, true);
                 byte[] ref = levels(k, t, x, false);
-                assertArrayEquals(new byte[] {127, 2, -2, 0, 0, 2, -2, 126}, java.util.Arrays.copyOf(cpu, 8), t + " cpu");
-                assertArrayEquals(new byte[] {127, 3, -3, 1, -1, 2, -2, 127}, java.util.Arrays.copyOf(ref, 8), t + " ref");
+                assertArrayEquals(new byte[] {127, 2, -2, 0, 0, 2, -2, 126}, Arrays.copyOf(cpu, 8), t + " cpu");
+                assertArrayEquals(new byte[] {127, 3, -3, 1, -1, 2, -2, 127}, Arrays.copyOf(ref, 8), t + " ref");
             }
         }
     }

@@ -132,8 +132,8 @@ public interface QuantKernelsContract {
     }
 
     @Property(tries = 400)
-    default void roundTripErrorIsBounded(@ForAll("blockTypes") GgmlType type, @ForAll @IntRange(min = 0, max = 6) int kind,
-                                         @ForAll long seed) {
+    default void roundTripErrorIsBounded(@ForAll("blockTypes") GgmlType type,
+                                         @ForAll @IntRange(min = 0, max = 6) int kind, @ForAll long seed) {
         Statistics.label("type").collect(type);
         Statistics.label("kind").collect(kind);
         double e = roundTripError(type, block(type, kind, seed), null);
