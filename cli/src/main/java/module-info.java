@@ -14,4 +14,6 @@ module io.ggmljava.cli {
     requires java.desktop;
 
     opens io.ggmljava.cli to info.picocli;
+
+    provides io.ggmljava.testdata.golden.CaseBuilderProvider with io.ggmljava.cli.GraphCaseBuilders;
 }
