@@ -1,6 +1,7 @@
 package io.ggmljava.ops;
 
 import io.ggmljava.core.GgmlType;
+import io.ggmljava.core.Op;
 import io.ggmljava.core.Tensor;
 import io.ggmljava.core.UnsupportedTypeException;
 import java.lang.foreign.MemorySegment;
@@ -26,7 +27,7 @@ final class AttentionOps {
 
     /** Per thread: the accumulator, a V row converted to f32, and Q in K's dot type (D floats each), as ggml. */
     static long workSize(Tensor node, int nTasks) {
-        if (node.op() != io.ggmljava.core.Op.FLASH_ATTN_EXT) {
+        if (node.op() != Op.FLASH_ATTN_EXT) {
             return 0;
         }
         return (long) nTasks * (3 * node.src(0).ne(0) + PAD_F32) * Float.BYTES;

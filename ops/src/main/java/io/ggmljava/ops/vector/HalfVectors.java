@@ -37,9 +37,15 @@ final class HalfVectors {
 
     /** {@code hs.length()} f16 values at byte {@code off}, as floats. */
     static FloatVector load(VectorSpecies<Short> hs, VectorSpecies<Integer> is, MemorySegment seg, long off) {
+        // the body of widen, repeated: every call level counts against C2's inlining depth (MaxInlineLevel), and
+        // the Vector API's own calls use most of it; a level too deep leaves an operation unvectorized
         ShortVector h = ShortVector.fromMemorySegment(hs, seg, off, LE);
         IntVector bits = (IntVector) h.convertShape(VectorOperators.ZERO_EXTEND_S2I, is, 0);
-        return widen(bits);
+        IntVector em = bits.and(0x7fff);
+        IntVector shifted = em.lanewise(VectorOperators.LSHL, 13);
+        IntVector r = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        r = r.blend(shifted.or(0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
+        return r.or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
     /**
@@ -76,8 +82,17 @@ final class HalfVectors {
 
     /** Stores {@code v} as {@code hs.length()} f16 values at byte {@code off}. */
     static void store(VectorSpecies<Short> hs, FloatVector v, MemorySegment seg, long off) {
-        IntVector h = narrow(v);
-        ((ShortVector) h.convertShape(VectorOperators.I2S, hs, 0)).intoMemorySegment(seg, off, LE);
+        // the body of narrow, repeated (see load)
+        IntVector w = v.reinterpretAsInts();
+        IntVector a = w.and(0x7fffffff);
+        IntVector normal = a.add(0xC8000FFF).add(a.lanewise(VectorOperators.LSHR, 13).and(1))
+                .lanewise(VectorOperators.LSHR, 13);
+        IntVector sub = a.reinterpretAsFloats().add(0.5f).reinterpretAsInts().sub(0x3F000000);
+        IntVector r = normal.blend(sub, a.compare(VectorOperators.LT, 0x38800000));
+        r = r.blend(0x7c00, a.compare(VectorOperators.GE, 0x477FF000));
+        r = r.blend(0x7e00, a.compare(VectorOperators.GT, 0x7f800000));
+        r = r.or(w.lanewise(VectorOperators.LSHR, 16).and(0x8000));
+        ((ShortVector) r.convertShape(VectorOperators.I2S, hs, 0)).intoMemorySegment(seg, off, LE);
     }
 
     /** Rounds floats to f16 bit patterns (in the low 16 bits of each int lane). */

@@ -3,6 +3,7 @@ package io.ggmljava.ops.vector;
 import io.ggmljava.core.Fp16;
 import io.ggmljava.ops.RopeKernels;
 import io.ggmljava.ops.RopeSpec;
+import io.ggmljava.ops.scalar.ScalarRopeKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
@@ -21,7 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code dst = fma(E, A, O*B)} gives {@code fma(x0, c, -(x1*s))} and {@code fma(x0, s, x1*c)} lane by lane;</li>
  * <li>NeoX mode: {@code cos = cache[0, h)}, {@code sin = cache[h, n)};</li>
  * </ul>
- * then the angles ({@code h} floats) and two scratch arrays of {@code h} floats for the sin/cos evaluation.
+ * then the angles ({@code h} floats), two scratch arrays of {@code h} floats for the sin/cos evaluation and
+ * {@code n} floats for an f16 row widened to f32.
  *
  * <p>A template (see {@link Specialized}): one copy per vector width.
  */
@@ -51,7 +53,7 @@ final class VectorRopeKernels implements RopeKernels {
 
     @Override
     public int cacheSize(RopeSpec spec) {
-        return 2 * spec.nDims() + 3 * (spec.nDims() / 2);
+        return rowScratch(spec) + spec.nDims(); // + one row of rotated f16 elements widened to f32
     }
 
     @Override
@@ -123,59 +125,37 @@ final class VectorRopeKernels implements RopeKernels {
                 dst.set(F32, dstOff + 4L * (i + 1), Math.fma(x0, s, x1 * c));
             }
         }
-        copyTail(spec, 4, src, srcOff, dst, dstOff);
+        ScalarRopeKernels.copyTail(spec, 4, src, srcOff, dst, dstOff);
     }
 
     @Override
     public void rotateF16(RopeSpec spec, float[] cache, MemorySegment src, long srcOff, MemorySegment dst,
                           long dstOff) {
+        // widen the rotated part into scratch floats, rotate them as f32, round back: the same numbers as the
+        // scalar path, and one f16 load and one f16 store site instead of four (C2 gives up vectorizing a method
+        // with more, see HalfVectors)
         int n = spec.nDims();
-        int lanes = F.length();
-        if (spec.neox()) {
-            int h = n / 2;
-            int i = 0;
-            for (; i + lanes <= h; i += lanes) {
-                FloatVector x0 = HalfVectors.load(S, I, src, srcOff + 2L * i);
-                FloatVector x1 = HalfVectors.load(S, I, src, srcOff + 2L * (i + h));
-                FloatVector c = FloatVector.fromArray(F, cache, i);
-                FloatVector s = FloatVector.fromArray(F, cache, h + i);
-                HalfVectors.store(S, x0.fma(c, x1.mul(s).neg()), dst, dstOff + 2L * i);
-                HalfVectors.store(S, x0.fma(s, x1.mul(c)), dst, dstOff + 2L * (i + h));
-            }
-            for (; i < h; i++) {
-                float x0 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * i));
-                float x1 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * (i + h)));
-                float c = cache[i];
-                float s = cache[h + i];
-                dst.set(F16, dstOff + 2L * i, Fp16.f32ToF16(Math.fma(x0, c, -(x1 * s))));
-                dst.set(F16, dstOff + 2L * (i + h), Fp16.f32ToF16(Math.fma(x0, s, x1 * c)));
-            }
-        } else {
-            int i = 0;
-            for (; i + lanes <= n; i += lanes) {
-                FloatVector x = HalfVectors.load(S, I, src, srcOff + 2L * i);
-                FloatVector a = FloatVector.fromArray(F, cache, i);
-                FloatVector b = FloatVector.fromArray(F, cache, n + i);
-                HalfVectors.store(S, x.rearrange(DUP_EVEN).fma(a, x.rearrange(DUP_ODD).mul(b)), dst, dstOff + 2L * i);
-            }
-            for (; i < n; i += 2) {
-                float x0 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * i));
-                float x1 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * (i + 1)));
-                float c = cache[i];
-                float s = cache[i + 1];
-                dst.set(F16, dstOff + 2L * i, Fp16.f32ToF16(Math.fma(x0, c, -(x1 * s))));
-                dst.set(F16, dstOff + 2L * (i + 1), Fp16.f32ToF16(Math.fma(x0, s, x1 * c)));
-            }
+        MemorySegment row = MemorySegment.ofArray(cache);
+        long rowOff = 4L * rowScratch(spec);
+        int i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            HalfVectors.load(S, I, src, srcOff + 2L * i).intoMemorySegment(row, rowOff + 4L * i, LE);
         }
-        copyTail(spec, 2, src, srcOff, dst, dstOff);
+        for (; i < n; i++) {
+            row.set(F32, rowOff + 4L * i, Fp16.f16ToF32(src.get(F16, srcOff + 2L * i)));
+        }
+        rotateF32(RopeSpec.rotatedOnly(spec), cache, row, rowOff, row, rowOff);
+        for (i = 0; i + F.length() <= n; i += F.length()) {
+            HalfVectors.store(S, FloatVector.fromMemorySegment(F, row, rowOff + 4L * i, LE), dst, dstOff + 2L * i);
+        }
+        for (; i < n; i++) {
+            dst.set(F16, dstOff + 2L * i, Fp16.f32ToF16(row.get(F32, rowOff + 4L * i)));
+        }
+        ScalarRopeKernels.copyTail(spec, 2, src, srcOff, dst, dstOff);
     }
 
-    private static void copyTail(RopeSpec spec, int elemBytes, MemorySegment src, long srcOff, MemorySegment dst,
-                                 long dstOff) {
-        long rest = (long) (spec.ne0() - spec.nDims()) * elemBytes;
-        if (rest > 0) {
-            long skip = (long) spec.nDims() * elemBytes;
-            MemorySegment.copy(src, srcOff + skip, dst, dstOff + skip, rest);
-        }
+    /** Float index of the f16 row scratch: after the layouts, the angles and the sin/cos scratch. */
+    private static int rowScratch(RopeSpec spec) {
+        return 2 * spec.nDims() + 3 * (spec.nDims() / 2);
     }
 }
