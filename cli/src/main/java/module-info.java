@@ -15,4 +15,6 @@ module io.ggmljava.cli {
     requires java.management;
 
     opens io.ggmljava.cli to info.picocli;
+
+    provides io.ggmljava.testdata.golden.CaseBuilderProvider with io.ggmljava.cli.GraphCaseBuilders;
 }

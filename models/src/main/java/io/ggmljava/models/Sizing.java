@@ -267,13 +267,14 @@ public final class Sizing {
             }
             flops += flops(n);
         }
-        // filling quantized weights runs ggml's reference quantizer: about 100 operations per element
+        double fill = 0;
         for (Tensor t : inst.weights()) {
+            // filling quantized weights runs ggml's reference quantizer once; the k-quants search their scales
             if (t.type().isQuantized()) {
-                flops += 50.0 * t.nelements();
+                fill += (t.type().blockSize() == 256 ? 25.0 : 3.0) * t.nelements();
             }
         }
-        return new double[]{bytes, 2 * 2 * flops}; // two runs (planned and reference), 2 flops per multiply-add
+        return new double[]{bytes, 2 * 2 * flops + fill}; // two runs (planned, reference), 2 flops per multiply-add
     }
 
     /** Multiply-adds of the matrix products and attention (the ops that dominate run time). */

@@ -65,11 +65,14 @@ class SizingTest {
                     if (fa && name.startsWith("gpt2")) {
                         continue;
                     }
-                    SizeReport r = size("builtin:" + name, Workload.defaults().withCtx(ctx).withFlashAttn(fa),
-                            Planner.best());
-                    assertTrue(r.computeBytes() <= r.ggmlComputeBytes(), name + " ctx " + ctx + " fa " + fa + ": "
-                            + r.computeBytes() + " > " + r.ggmlComputeBytes());
-                    assertTrue(r.computeBytes() >= r.lowerBoundBytes(), name + " ctx " + ctx);
+                    for (String order : Orders.names()) {
+                        SizeReport r = Sizing.size(Models.open("builtin:" + name),
+                                Workload.defaults().withCtx(ctx).withFlashAttn(fa), Planner.best(), order, 2);
+                        String what = name + " ctx " + ctx + " fa " + fa + " order " + order + ": ";
+                        assertTrue(r.computeBytes() <= r.ggmlComputeBytes(), what + r.computeBytes() + " > "
+                                + r.ggmlComputeBytes());
+                        assertTrue(r.computeBytes() >= r.lowerBoundBytes(), what);
+                    }
                 }
             }
         }
