@@ -2,6 +2,7 @@ package io.ggmljava.graph;
 
 import io.ggmljava.core.Tensor;
 import io.ggmljava.ops.Kernels;
+import java.lang.foreign.MemorySegment;
 import io.ggmljava.core.Op;
 import java.util.Objects;
 
@@ -21,6 +22,7 @@ public final class ComputePlan {
     private final long workSize;
     private final int computed;
     private final int parallel;
+    private final MemorySegment work;
 
     ComputePlan(Graph graph, int threads) {
         this.graph = Objects.requireNonNull(graph, "graph");
@@ -49,6 +51,38 @@ public final class ComputePlan {
         workSize = ws;
         computed = c;
         parallel = p;
+        work = null;
+    }
+
+    private ComputePlan(ComputePlan base, MemorySegment work) {
+        graph = base.graph;
+        threads = base.threads;
+        nodes = base.nodes;
+        nTasks = base.nTasks;
+        workSize = base.workSize;
+        computed = base.computed;
+        parallel = base.parallel;
+        this.work = work;
+    }
+
+    /**
+     * This plan computing with {@code work} as its work buffer (e.g. the one a memory plan allocated, so that all
+     * the memory a graph needs comes from one measured allocation) instead of the executor's own.
+     *
+     * @throws IllegalArgumentException if {@code work} is smaller than {@link #workSize()}
+     */
+    public ComputePlan withWork(MemorySegment work) {
+        Objects.requireNonNull(work, "work");
+        if (work.byteSize() < workSize) {
+            throw new IllegalArgumentException("the work buffer has " + work.byteSize() + " bytes, this plan needs "
+                    + workSize + " (" + threads + " threads)");
+        }
+        return new ComputePlan(this, work);
+    }
+
+    /** The work buffer given with {@link #withWork}, or null (the executor then uses its own). */
+    public MemorySegment work() {
+        return work;
     }
 
     /** The graph this plan computes. */

@@ -34,7 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  * the threads it uses. One compute runs at a time per executor (the methods are synchronized).
  *
  * <h2>Work buffer</h2>
- * One buffer for all nodes, sized by the plan ({@link ComputePlan#workSize()}), allocated from this executor's own
+ * One buffer for all nodes, sized by the plan ({@link ComputePlan#workSize()}): the plan's own if it has one
+ * ({@link ComputePlan#withWork}, e.g. from a memory plan's allocation), else this executor's, allocated from its own
  * shared {@link Arena} the first time it is needed, reused by every later compute and grown only for a plan that
  * needs more ({@link #workBufferBytes()}). {@link #close()} frees it.
  *
@@ -62,7 +63,9 @@ public final class Executor implements AutoCloseable {
     private final Params mainParams = new Params(0);
 
     private Arena workArena;
+    /** The work buffer of the current compute: this executor's own, or the plan's. */
     private MemorySegment work = MemorySegment.NULL;
+    private MemorySegment ownWork = MemorySegment.NULL;
     private ComputePlan lastPlan;
 
     /** An executor using as many threads as there are processors available, with {@link KernelProvider#get()}. */
@@ -94,9 +97,9 @@ public final class Executor implements AutoCloseable {
         return provider;
     }
 
-    /** Bytes of the work buffer currently allocated (the largest any plan computed so far needed). */
+    /** Bytes of this executor's own work buffer (the largest any plan without a work buffer needed so far). */
     public synchronized long workBufferBytes() {
-        return work.byteSize();
+        return ownWork.byteSize();
     }
 
     /** Threads the pool has started so far (not counting callers). */
@@ -146,7 +149,14 @@ public final class Executor implements AutoCloseable {
             throw new IllegalStateException("the graph has " + g.nodeCount() + " nodes, its plan was made for " + n
                     + ": plan it again");
         }
-        ensureWork(plan.workSize());
+        if (plan.work() != null) {
+            work = plan.work();
+        } else {
+            if (work != ownWork) {
+                work = ownWork;
+            }
+            ensureWork(plan.workSize());
+        }
         short[] tasks = plan.tasks();
         for (int i = 0; i < n; i++) {
             int nth = tasks[i];
@@ -261,14 +271,15 @@ public final class Executor implements AutoCloseable {
     }
 
     private void ensureWork(long size) {
-        if (size <= work.byteSize()) {
+        if (size <= ownWork.byteSize()) {
             return;
         }
         if (workArena != null) {
             workArena.close();
         }
         workArena = Arena.ofShared();
-        work = workArena.allocate(size, 64);
+        ownWork = workArena.allocate(size, 64);
+        work = ownWork;
     }
 
     /** Stops the pool's threads and frees the work buffer. */
@@ -294,11 +305,12 @@ public final class Executor implements AutoCloseable {
             workArena = null;
         }
         work = MemorySegment.NULL;
+        ownWork = MemorySegment.NULL;
     }
 
     @Override
     public String toString() {
-        return "Executor{" + defaultThreads + " threads, " + provider.name() + ", work " + work.byteSize()
+        return "Executor{" + defaultThreads + " threads, " + provider.name() + ", work " + ownWork.byteSize()
                 + " bytes}";
     }
 

@@ -15,7 +15,9 @@ public final class NodeComputeException extends GgmlException {
 
     NodeComputeException(Tensor node, int index, int nodes, int thread, Throwable cause) {
         super("computing node " + index + "/" + nodes + " '" + node.name() + "' (" + node.opDesc() + ") "
-                + node.describe() + " failed on thread " + thread + ": " + cause, cause);
+                + node.describe() + " failed on thread " + thread + ": " + cause
+                + (cause instanceof WrongThreadException ? " (memory from a confined arena can only be used by its "
+                + "thread: allocate with a shared or automatic arena to compute on several threads)" : ""), cause);
         this.node = node;
         this.index = index;
     }

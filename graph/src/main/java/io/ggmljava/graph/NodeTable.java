@@ -46,6 +46,7 @@ final class NodeTable {
     /** Parents whose bytes node i may take, in slot order (if i turns out to be their last reader). */
     final int[] candStart;
     final int[] cands;
+    private final Lookup lookup;
 
     NodeTable(Graph graph, long alignment) {
         if (Long.bitCount(alignment) != 1) {
@@ -58,6 +59,7 @@ final class NodeTable {
         for (int i = 0; i < n; i++) {
             t[i] = graph.node(i);
         }
+        lookup = new Lookup(graph, t);
 
         buf = new int[n];
         size = new long[n];
@@ -72,7 +74,7 @@ final class NodeTable {
                     buf[i] = NONE;
                 }
             } else {
-                int r = graph.nodeIndex(root);
+                int r = lookup.node(root);
                 buf[i] = r >= 0 && r < i && buf[r] == r ? r : NONE;
             }
         }
@@ -102,7 +104,7 @@ final class NodeTable {
                 if (src == null) {
                     continue;
                 }
-                int j = graph.nodeIndex(src);
+                int j = lookup.node(src);
                 srcNode[s] = j;
                 if (j >= 0 && seen[j] != i) {
                     seen[j] = i;
@@ -184,12 +186,59 @@ final class NodeTable {
         }
         Tensor root = src.viewSource();
         if (root != null) {
-            int r = graph.nodeIndex(root);
+            int r = lookup.node(root);
             if (r >= 0 && buf[r] == r) {
                 return r;
             }
         }
         return NONE;
+    }
+
+    /**
+     * Node positions by tensor: a table indexed by {@link Tensor#id()} (ids are dense within a context, and most
+     * graphs come from one), each hit confirmed by identity; anything else asks the graph's hash index.
+     */
+    private static final class Lookup {
+        private final Graph graph;
+        private final Tensor[] nodes;
+        private final long minId;
+        private final int[] byId;
+
+        Lookup(Graph graph, Tensor[] nodes) {
+            this.graph = graph;
+            this.nodes = nodes;
+            long lo = Long.MAX_VALUE;
+            long hi = Long.MIN_VALUE;
+            for (Tensor x : nodes) {
+                lo = Math.min(lo, x.id());
+                hi = Math.max(hi, x.id());
+            }
+            if (nodes.length == 0 || hi - lo > 4L * nodes.length + 4096) {
+                minId = 0;
+                byId = new int[0]; // ids too sparse (several contexts): hash only
+                return;
+            }
+            minId = lo;
+            byId = new int[(int) (hi - lo + 1)];
+            Arrays.fill(byId, -1);
+            for (int i = 0; i < nodes.length; i++) {
+                int k = (int) (nodes[i].id() - lo);
+                byId[k] = byId[k] == -1 ? i : -2; // -2: two nodes share an id, ask the hash index
+            }
+        }
+
+        /** The node position of {@code x}, or -1 if it is not a node of the graph. */
+        int node(Tensor x) {
+            long k = x.id() - minId;
+            if (k >= 0 && k < byId.length) {
+                int i = byId[(int) k];
+                if (i >= 0 && nodes[i] == x) {
+                    return i;
+                }
+            }
+            // a tensor with no op is a leaf, never a node; anything else: the graph's hash index
+            return x.op() == Op.NONE && !x.hasFlag(Tensor.FLAG_PARAM) ? -1 : graph.nodeIndex(x);
+        }
     }
 
     /** How many of node x's sources use buffer p (directly or as a view). */

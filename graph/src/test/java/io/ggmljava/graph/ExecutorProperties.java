@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -19,16 +20,34 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * Deterministic ops give bit-identical results for 1 to 4 threads, and the same as computing node by node on one
- * thread without the executor; in either execution order.
+ * thread without the executor; in either execution order. With the scalar kernels every op of the random graphs
+ * takes part; with the Vector API kernels sin and tanh are left out: {@code VectorOperators.SIN/TANH} return
+ * results that differ in the last bit before and after the JIT compiles them, whatever the thread count.
  */
 class ExecutorProperties {
 
-    @Property(tries = 25)
+    @Property(tries = 15)
     void oneToFourThreadsGiveBitIdenticalResults(@ForAll long seed, @ForAll @IntRange(min = 1, max = 60) int ops,
                                                  @ForAll boolean memoryOrder) {
-        RandomGraphs.Built b = RandomGraphs.build(seed, ops, 2048, true);
+        check(seed, ops, memoryOrder, KernelProvider.scalar(), true);
+    }
+
+    @Property(tries = 15)
+    void oneToFourThreadsGiveBitIdenticalResultsWithVectorKernels(@ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 60) int ops, @ForAll boolean memoryOrder) {
+        check(seed, ops, memoryOrder, KernelProvider.get(), false);
+    }
+
+    /** The graph that showed the Vector API's tanh changing after JIT compilation (seed 247225, 38 ops). */
+    @Example
+    void pinnedSeeds() {
+        check(247225L, 38, true, KernelProvider.scalar(), true);
+        check(247225L, 38, true, KernelProvider.get(), false);
+    }
+
+    private static void check(long seed, int ops, boolean memoryOrder, KernelProvider p, boolean transcendentals) {
+        RandomGraphs.Built b = RandomGraphs.build(seed, ops, 2048, true, transcendentals);
         Graph g = memoryOrder ? b.graph().ordered(ExecutionOrder.MEMORY) : b.graph();
-        KernelProvider p = KernelProvider.get();
         try (Arena arena = Arena.ofShared(); Executor ex = new Executor(4, p)) {
             TestMemory.bindAll(g, arena);
             List<Tensor> all = new ArrayList<>(g.leafs());

@@ -210,6 +210,25 @@ class ExecutorTest {
     }
 
     @Test
+    void aPlanCanBringItsOwnWorkBuffer() {
+        Tensor w = ctx.newTensor2d(GgmlType.F16, 128, 64);
+        TestMemory.fill(w.bind(arena.allocate(w.nbytes(), 64)), new java.util.Random(1));
+        Tensor x = input(128, 8);
+        Graph g = allocated(ctx.mulMat(w, x));
+        try (Executor ex = new Executor(2)) {
+            ComputePlan plan = ex.plan(g);
+            assertThrows(IllegalArgumentException.class,
+                    () -> plan.withWork(arena.allocate(plan.workSize() - 1, 64)));
+            ex.compute(plan.withWork(arena.allocate(plan.workSize(), 64)));
+            assertEquals(0, ex.workBufferBytes(), "the executor allocated nothing");
+            float viaPlan = g.node(0).getF32(5);
+            ex.compute(plan);
+            assertEquals(plan.workSize(), ex.workBufferBytes());
+            assertEquals(viaPlan, g.node(0).getF32(5));
+        }
+    }
+
+    @Test
     void theStaticConvenienceComputes() {
         Tensor x = input(16);
         Tensor y = ctx.add(x, x);
