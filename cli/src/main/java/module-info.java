@@ -12,6 +12,7 @@ module io.ggmljava.cli {
     requires org.jfree.jfreechart;
     requires org.jfree.svg;
     requires java.desktop;
+    requires java.management;
 
     opens io.ggmljava.cli to info.picocli;
 

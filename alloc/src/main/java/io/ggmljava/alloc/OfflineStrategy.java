@@ -13,8 +13,9 @@ package io.ggmljava.alloc;
  */
 final class OfflineStrategy implements PlacementStrategy {
     /**
-     * Address intervals the greedy passes and settling may read for a table before giving up on further passes:
-     * 200k plus 300 per unit, at most 4M (a few hundred milliseconds). Small graphs are never cut short.
+     * Work (address intervals read plus merged-set updates) the greedy passes and settling may do for a table before
+     * giving up on further passes: 200k plus 300 per unit, at most 4M (a few hundred milliseconds). Small graphs are
+     * never cut short.
      */
     static long workBudget(int units) {
         return Math.min(4_000_000L, 200_000L + 300L * units);
@@ -48,27 +49,28 @@ final class OfflineStrategy implements PlacementStrategy {
         Work work = new Work(workBudget(n));
         long[] best = seed;
         long bestPeak = seed == null ? Long.MAX_VALUE : peak(table, seed);
-        if (seed != null && bestPeak > bound) {
-            long[] settled = settle(table, seed, work);
-            long p = peak(table, settled);
-            if (p < bestPeak) {
-                best = settled;
-                bestPeak = p;
-            }
-        }
-        for (Order order : Order.values()) {
+        Order[] orders = Order.values();
+        // the first greedy ordering, then the seed settled, then the other orderings: cheapest likely wins first
+        for (int step = 0; step <= orders.length; step++) {
             if (bestPeak <= bound || work.exhausted()) {
                 break;
             }
-            long[] offsets = greedy(table, sorted(table, order), work);
-            if (offsets == null) {
-                break;
+            long[] offsets;
+            if (step == 1) {
+                if (seed == null) {
+                    continue;
+                }
+                offsets = settle(table, seed, work);
+            } else {
+                offsets = greedy(table, sorted(table, orders[step == 0 ? 0 : step - 1]), work);
+                if (offsets == null) {
+                    break;
+                }
+                if (peak(table, offsets) > bound) {
+                    offsets = settle(table, offsets, work);
+                }
             }
             long peak = peak(table, offsets);
-            if (peak > bound) {
-                offsets = settle(table, offsets, work);
-                peak = peak(table, offsets);
-            }
             if (peak < bestPeak) {
                 bestPeak = peak;
                 best = offsets;
@@ -155,7 +157,11 @@ final class OfflineStrategy implements PlacementStrategy {
             }
             long off = gaps.bestFit(t.unitSize(u));
             offsets[u] = off;
+            long before = occ.updates;
             occ.add(t.unitStart(u), t.unitEnd(u), off, off + t.unitSize(u));
+            if (!work.spend(occ.updates - before)) {
+                return null;
+            }
         }
         return offsets;
     }
@@ -191,7 +197,11 @@ final class OfflineStrategy implements PlacementStrategy {
                 }
                 long off = Math.min(gaps.firstFit(t.unitSize(u)), src[u]);
                 next[u] = off;
+                long before = occ.updates;
                 occ.add(t.unitStart(u), t.unitEnd(u), off, off + t.unitSize(u));
+                if (!work.spend(occ.updates - before)) {
+                    return cur;
+                }
             }
             long p = peak(t, next);
             if (p >= curPeak) {

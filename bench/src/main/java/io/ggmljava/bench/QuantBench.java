@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Quantization kernels on one row of 4096 values (16 KB of f32, in L1/L2): dequantization, the CPU activation
- * converters and the reference quantizers, per kernel provider. Reports microseconds per row.
+ * converters, the dot product and the reference quantizers, per kernel provider. Reports microseconds per row.
  *
  * <pre>./ggml jmh QuantBench -p provider=scalar,vector -p type=q8_0,q4_K</pre>
  */
@@ -67,6 +67,7 @@ public class QuantBench {
         act = arena.allocate(dot.rowSize(N), 64);
         y = arena.allocate(4L * N, 64);
         qk.quantizeRow(t, x, 0, q, 0, N);
+        qk.fromFloatCpu(dot, x, 0, act, 0, N);
     }
 
     @TearDown(Level.Trial)
@@ -86,6 +87,12 @@ public class QuantBench {
     public MemorySegment fromFloatCpu() {
         qk.fromFloatCpu(dot, x, 0, act, 0, N);
         return act;
+    }
+
+    /** One dot product of a weight row with converted activations (what MUL_MAT does per output). */
+    @Benchmark
+    public float vecDot() {
+        return qk.vecDot(t, N, q, 0, act, 0);
     }
 
     /** The reference quantizer (what CPY into this type runs). */

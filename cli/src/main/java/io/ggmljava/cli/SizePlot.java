@@ -76,15 +76,17 @@ final class SizePlot {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
         plot.setRangeGridlinePaint(new Color(0xdddddd));
+        // line labels on the side away from the peak's label; ours below its line, ggml's above
+        boolean left = r.peakNode() > r.liveBytes().length / 2;
         marker(plot, r.computeBytes(), "compute buffer (" + r.planner() + ") " + SizeText.bytes(r.computeBytes()),
-                new Color(0x2ca02c), false);
+                new Color(0x2ca02c), false, left, false);
         if (r.ggmlComputeBytes() != r.computeBytes()) {
             marker(plot, r.ggmlComputeBytes(), "ggml-equivalent " + SizeText.bytes(r.ggmlComputeBytes()),
-                    new Color(0xd62728), true);
+                    new Color(0xd62728), true, left, true);
         }
         if (r.lowerBoundBytes() != r.computeBytes()) {
             marker(plot, r.lowerBoundBytes(), "lower bound " + SizeText.bytes(r.lowerBoundBytes()),
-                    new Color(0x7f7f7f), true);
+                    new Color(0x7f7f7f), true, !left, false);
         }
         if (r.peakNode() >= 0) {
             double peak = r.liveBytes()[r.peakNode()] / MIB;
@@ -112,7 +114,8 @@ final class SizePlot {
         return s;
     }
 
-    private static void marker(XYPlot plot, long bytes, String label, Color color, boolean dashed) {
+    private static void marker(XYPlot plot, long bytes, String label, Color color, boolean dashed, boolean left,
+            boolean above) {
         ValueMarker m = new ValueMarker(bytes / MIB);
         m.setPaint(color);
         m.setStroke(dashed ? new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
@@ -120,8 +123,13 @@ final class SizePlot {
         m.setLabel(label);
         m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         m.setLabelPaint(color);
-        m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);   // right: the peak's label usually sits on the left
-        m.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        if (left) {
+            m.setLabelAnchor(above ? RectangleAnchor.TOP_LEFT : RectangleAnchor.BOTTOM_LEFT);
+            m.setLabelTextAnchor(above ? TextAnchor.BOTTOM_LEFT : TextAnchor.TOP_LEFT);
+        } else {
+            m.setLabelAnchor(above ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.BOTTOM_RIGHT);
+            m.setLabelTextAnchor(above ? TextAnchor.BOTTOM_RIGHT : TextAnchor.TOP_RIGHT);
+        }
         plot.addRangeMarker(m);
     }
 }

@@ -213,17 +213,19 @@ public final class Sizing {
         List<Candidate> tries = new ArrayList<>();
         tries.add(new Candidate(model, w, ""));
         int layers = model.layers();
-        String full = String.format(Locale.ROOT, "%d of %d layers", Math.min(2, layers), layers);
         SizableModel two = model.scaledDown(2, Integer.MAX_VALUE);
-        tries.add(new Candidate(two, w, full));
-        SizableModel small = model.scaledDown(2, 4096);
-        tries.add(new Candidate(small, w, full + ", vocabulary cut to 4096"));
-        ModelInstance probe = model.instantiate(w);
-        Workload r = probe.workload();
-        Workload shorter = w.withCtx(Math.min(r.ctx(), 512)).withUbatch(Math.min(w.ubatch(), 32))
-                .withPast(w.past() < 0 ? -1 : Math.min(w.past(), Math.min(r.ctx(), 512) - Math.min(w.ubatch(), 32)));
-        tries.add(new Candidate(small, shorter, full + ", vocabulary cut to 4096, context "
-                + Math.min(r.ctx(), 512) + ", " + Math.min(w.ubatch(), 32) + "-token micro-batch"));
+        String fewer = two == model ? "" : String.format(Locale.ROOT, "%d of %d layers", Math.min(2, layers), layers);
+        tries.add(new Candidate(two, w, fewer));
+        SizableModel small = two.scaledDown(2, 4096);
+        String smaller = small == two ? fewer : join(fewer, "vocabulary cut to 4096");
+        tries.add(new Candidate(small, w, smaller));
+        Workload r = model.instantiate(w).workload();
+        int ctx = Math.min(r.ctx(), 512);
+        int ub = Math.min(w.ubatch(), 32);
+        Workload shorter = w.withCtx(ctx).withUbatch(ub).withPast(w.past() < 0 ? -1 : Math.max(0, Math.min(w.past(),
+                ctx - ub)));
+        tries.add(new Candidate(small, shorter, join(smaller, "context " + ctx
+                + (ub < w.ubatch() ? ", " + ub + "-token micro-batch" : ""))));
         String why = "";
         Candidate prev = null;
         for (Candidate c : tries) {
@@ -243,6 +245,10 @@ public final class Sizing {
         }
         Candidate last = tries.get(tries.size() - 1);
         return new Candidate(last.model(), last.workload(), last.change() + why + "; still over the budget");
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : a + ", " + b;
     }
 
     /** Bytes (weights, cache, compute buffer, reference run) and flops (two runs) of a candidate. */

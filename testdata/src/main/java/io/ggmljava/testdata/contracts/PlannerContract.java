@@ -149,7 +149,8 @@ public interface PlannerContract {
                     if (v.isView() && plan.isPlaced(v.viewSource())) {
                         MemorySegment d = v.data();
                         if (d == null || d.address() < lo || d.address() + v.nbytes() > hi) {
-                            throw new AssertionError("view '" + v.name() + "' lies outside the compute buffer; " + spec);
+                            throw new AssertionError("view '" + v.name() + "' lies outside the compute buffer; "
+                                    + spec);
                         }
                     }
                 }
