@@ -172,7 +172,7 @@ public final class Sizing {
             float[] out2;
             long refBytes;
             try (Arena a = Arena.ofShared()) { // the executor's threads read and write it
-                refBytes = bindEach(g2, run, a);
+                refBytes = bindEach(g2, a);
                 clear(kv);
                 ref.fillInputs().accept(new SplittableRandom(7));
                 progress.accept("verify: running the reference (no memory shared, " + refBytes + " bytes)");
@@ -301,7 +301,7 @@ public final class Sizing {
     }
 
     /** Gives every tensor of {@code g} that has no memory (inputs and nodes, not views) its own segment. */
-    private static long bindEach(Graph g, ModelInstance inst, Arena arena) {
+    private static long bindEach(Graph g, Arena arena) {
         long total = 0;
         List<Tensor> all = new ArrayList<>(g.leafs());
         all.addAll(g.nodes());
