@@ -224,8 +224,13 @@ public final class Sizing {
         int ub = Math.min(w.ubatch(), 32);
         Workload shorter = w.withCtx(ctx).withUbatch(ub).withPast(w.past() < 0 ? -1 : Math.max(0, Math.min(w.past(),
                 ctx - ub)));
-        tries.add(new Candidate(small, shorter, join(smaller, "context " + ctx
-                + (ub < w.ubatch() ? ", " + ub + "-token micro-batch" : ""))));
+        String shorterText = join(smaller, "context " + ctx + (ub < w.ubatch() ? ", " + ub + "-token micro-batch" : ""));
+        tries.add(new Candidate(small, shorter, shorterText));
+        SizableModel narrow = small.narrowed(4);
+        if (narrow != small) {
+            tries.add(new Candidate(narrow, shorter, join(shorterText, "widths / 4 (" + narrow.widths() + " instead of "
+                    + small.widths() + ")")));
+        }
         String why = "";
         Candidate prev = null;
         for (Candidate c : tries) {

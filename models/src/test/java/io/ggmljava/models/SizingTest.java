@@ -79,6 +79,17 @@ class SizingTest {
     }
 
     @Test
+    void narrowingKeepsTheGraphAndTheTypes() {
+        SizableModel full = Models.open("builtin:llama3-8b-q4_k_m");
+        SizableModel narrow = full.narrowed(4);
+        assertEquals("n_embd 1024, n_ff 3584, 8/2 heads", narrow.widths());
+        assertEquals(WeightStats.of(full).byType().get(GgmlType.Q6_K).tensors(),
+                WeightStats.of(narrow).byType().get(GgmlType.Q6_K).tensors());
+        assertEquals(1030, narrow.instantiate(Workload.defaults().withCtx(512)).newStep().graph().nodeCount());
+        assertTrue(Models.open("builtin:gpt2-small-f16").narrowed(4) != null); // gpt2: not narrowed, itself
+    }
+
+    @Test
     void weightStatsByTypeAndLayer() {
         SizableModel m = Models.open("builtin:llama3-8b-q4_k_m");
         WeightStats w = WeightStats.of(m);
