@@ -86,7 +86,8 @@ class SizingTest {
         assertEquals(WeightStats.of(full).byType().get(GgmlType.Q6_K).tensors(),
                 WeightStats.of(narrow).byType().get(GgmlType.Q6_K).tensors());
         assertEquals(1030, narrow.instantiate(Workload.defaults().withCtx(512)).newStep().graph().nodeCount());
-        assertTrue(Models.open("builtin:gpt2-small-f16").narrowed(4) != null); // gpt2: not narrowed, itself
+        SizableModel gpt2 = Models.open("builtin:gpt2-small-f16");
+        assertTrue(gpt2.narrowed(4) == gpt2, "gpt2 is not narrowed");
     }
 
     @Test
