@@ -1,21 +1,26 @@
 package io.ggmljava.graph;
 
+import io.ggmljava.core.Tensor;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
- * When each node's compute-buffer bytes are live in an execution order, and the peak of live bytes: the lower bound
- * any placement of that order must reach, and what {@link ExecutionOrder#MEMORY} minimises.
+ * When each tensor's compute-buffer bytes are live in an execution order, and the peak of live bytes: the lower bound
+ * any placement of that order must reach (the allocator's, for the same order and the same external tensors), and
+ * what {@link ExecutionOrder#MEMORY} minimises.
  *
- * <h2>Rules</h2>
- * Step {@code k} is the k-th node executed. A node holds bytes if it is <em>counted</em>: not a view, no memory
- * bound yet, not an input, non-empty; its size is {@code nbytes} padded to the alignment. Leafs and inputs are not
- * in the compute buffer. A counted node is live from its own step through the last step that reads it, directly or
- * through a view (a view node reading it counts too); it lives to the end if it is an output, if one of its views
- * is an output or is read by nobody, or if nobody reads it. A node whose op can run in place
- * ({@link io.ggmljava.core.Op#canInplace}) takes the bytes of a source when it is that source's last reader, reads it
- * through exactly one slot and no view, has the same type and layout, and the source is not live to the end (ggml's
- * allocator rules): the pair is counted once. While a node executes, its sources and its result are all live.
+ * <h2>Rules (the allocator's)</h2>
+ * Step {@code k} is the k-th node executed. A tensor holds bytes if it is <em>counted</em>: not a view, no memory
+ * bound yet, not declared external, non-empty; its size is {@code nbytes} padded to the alignment. Leafs and inputs
+ * are live from the start; other counted nodes from their own step. A counted tensor stays live through the last
+ * step that reads it, directly or through a view (a view node reading it counts too); it lives to the end if it is
+ * an output, if one of its views is an output or is read by nobody, or if nobody reads it. A node whose op can run
+ * in place ({@link io.ggmljava.core.Op#canInplace}) takes the bytes of a source when it is that source's last
+ * reader, reads it through exactly one slot and no view, has the same type and layout, and the source is not live to
+ * the end (ggml's allocator rules): the pair is counted once. While a node executes, its sources and its result are
+ * all live. Tensors that already have memory (weights, the caller's inputs and outputs) count for nothing, and so do
+ * tensors the {@code external} predicate names.
  *
  * <pre>{@code
  * Liveness ggml = Liveness.of(graph);                                   // the graph's own order
@@ -39,33 +44,39 @@ public final class Liveness {
 
     private Liveness(NodeTable tab, int[] order) {
         n = tab.n;
-        first = new int[n];
-        lastStep = new int[n];
+        int total = tab.total;
+        first = new int[total];
+        lastStep = new int[total];
         inplaceParent = new int[n];
         size = tab.size.clone();
         live = new long[n];
         Arrays.fill(first, -1);
         Arrays.fill(lastStep, -1);
         Arrays.fill(inplaceParent, -1);
+        for (int k = 0; k < total; k++) {
+            if (tab.early[k]) {
+                first[k] = 0;
+            }
+        }
         Sweep sw = new Sweep(tab);
-        long best = 0;
+        long best = sw.current();
         int bestStep = -1;
         for (int k = 0; k < n; k++) {
             int i = order[k];
-            if (tab.buf[i] == i) {
+            if (tab.buf[i] == i && !tab.early[i]) {
                 first[i] = k;
             }
             long cur = sw.step(i, this, k);
             live[k] = cur;
-            if (cur > best) {
+            if (cur > best || bestStep < 0 && cur == best) {
                 best = cur;
                 bestStep = k;
             }
             sw.release(i, this, k);
         }
-        for (int i = 0; i < n; i++) {
-            if (first[i] >= 0 && (tab.pinned[i] || lastStep[i] < 0)) {
-                lastStep[i] = n - 1;
+        for (int k = 0; k < total; k++) {
+            if (first[k] >= 0 && (tab.pinned[k] || lastStep[k] < 0)) {
+                lastStep[k] = n - 1;
             }
         }
         peak = best;
@@ -74,18 +85,21 @@ public final class Liveness {
 
     /** The liveness of {@code graph} in its own node order, tensors aligned to {@link #DEFAULT_ALIGNMENT}. */
     public static Liveness of(Graph graph) {
-        return of(graph, identity(graph.nodeCount()), DEFAULT_ALIGNMENT);
+        return of(graph, identity(graph.nodeCount()), DEFAULT_ALIGNMENT, t -> false);
     }
 
     /** The liveness of {@code graph} executed in {@code order} (node indices of the graph, a valid order). */
     public static Liveness of(Graph graph, int[] order) {
-        return of(graph, order, DEFAULT_ALIGNMENT);
+        return of(graph, order, DEFAULT_ALIGNMENT, t -> false);
     }
 
-    /** The liveness of {@code graph} executed in {@code order} with tensors aligned to {@code alignment} bytes. */
-    public static Liveness of(Graph graph, int[] order, long alignment) {
+    /**
+     * The liveness of {@code graph} executed in {@code order}, tensors aligned to {@code alignment} bytes, the
+     * tensors {@code external} names left out as if they had memory.
+     */
+    public static Liveness of(Graph graph, int[] order, long alignment, Predicate<Tensor> external) {
         Objects.requireNonNull(order, "order");
-        NodeTable tab = new NodeTable(graph, alignment);
+        NodeTable tab = new NodeTable(graph, alignment, external);
         if (!tab.isValidOrder(order)) {
             throw new IllegalArgumentException("Liveness: the order is not a permutation of the " + tab.n
                     + " nodes that respects their dependencies");
@@ -104,7 +118,7 @@ public final class Liveness {
     /** The peak of live bytes of {@code order} (no validation; for the ordering heuristics). */
     static long peak(NodeTable tab, int[] order) {
         Sweep sw = new Sweep(tab);
-        long best = 0;
+        long best = sw.current();
         for (int i : order) {
             best = Math.max(best, sw.step(i, null, 0));
             sw.release(i, null, 0);
@@ -126,7 +140,13 @@ public final class Liveness {
         Sweep(NodeTable tab) {
             this.tab = tab;
             remaining = tab.readers.clone();
-            holder = new int[tab.n];
+            holder = new int[tab.total];
+            for (int k = 0; k < tab.total; k++) {
+                if (tab.early[k]) {
+                    holder[k] = k;
+                    cur += tab.size[k];
+                }
+            }
         }
 
         long current() {
@@ -135,12 +155,12 @@ public final class Liveness {
 
         /** Starts node i: allocates its bytes (or takes a parent's); returns the bytes live while it runs. */
         long step(int i, Liveness out, int k) {
-            if (tab.buf[i] == i) {
+            if (tab.buf[i] == i && !tab.early[i]) {
                 int p = inplaceParentOf(i);
                 if (p >= 0) {
                     holder[p] = -1; // handed over: releasing p frees nothing
                     holder[i] = i;
-                    if (out != null) {
+                    if (out != null && p < tab.n) {
                         out.inplaceParent[i] = p;
                     }
                 } else {
@@ -181,7 +201,7 @@ public final class Liveness {
         long delta(int i) {
             long d = 0;
             int p = -1;
-            if (tab.buf[i] == i) {
+            if (tab.buf[i] == i && !tab.early[i]) {
                 p = inplaceParentOf(i);
                 if (p < 0) {
                     d -= tab.size[i];
@@ -234,7 +254,7 @@ public final class Liveness {
         return size[Objects.checkIndex(i, n)];
     }
 
-    /** The step that produces node {@code i}'s bytes, or -1 if it is not counted. */
+    /** The step from which node {@code i}'s bytes are live (0 for inputs), or -1 if it is not counted. */
     public int firstStep(int i) {
         return first[Objects.checkIndex(i, n)];
     }
@@ -244,7 +264,17 @@ public final class Liveness {
         return lastStep[Objects.checkIndex(i, n)];
     }
 
-    /** The node whose bytes node {@code i} computes in (in place), or -1. */
+    /** Padded bytes of leaf {@code l} in the compute buffer (0 if it has memory or is external). */
+    public long leafBytes(int l) {
+        return size[n + Objects.checkIndex(l, size.length - n)];
+    }
+
+    /** The last step at which leaf {@code l}'s bytes are live (it is live from step 0), or -1 if not counted. */
+    public int leafLastStep(int l) {
+        return lastStep[n + Objects.checkIndex(l, size.length - n)];
+    }
+
+    /** The node whose bytes node {@code i} computes in (in place), or -1 (also when it takes a leaf's bytes). */
     public int inplaceParent(int i) {
         return inplaceParent[Objects.checkIndex(i, n)];
     }

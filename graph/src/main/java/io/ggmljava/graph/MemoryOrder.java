@@ -153,7 +153,7 @@ final class MemoryOrder {
      */
     static int[] greedy(NodeTable tab, int[] rank) {
         int n = tab.n;
-        int[][] rr = NodeTable.reverse(tab.readStart, tab.reads, n); // readers of each buffer
+        int[][] rr = NodeTable.reverse(tab.readStart, tab.reads, n, tab.total); // readers of each buffer
         int[] rdStart = rr[0];
         int[] rdBy = rr[1];
         int[] indeg = new int[n];

@@ -4,15 +4,17 @@ import io.ggmljava.core.Op;
 import io.ggmljava.core.Tensor;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.function.Predicate;
 
 /**
  * A graph's nodes flattened to int arrays for ordering and liveness: who depends on whom, which compute-buffer bytes
  * each node holds and reads, and which nodes could be computed in a parent's bytes.
  *
  * <h2>Buffers</h2>
- * A node is <em>counted</em> if it owns compute-buffer bytes: it is not a view, has no memory yet, is no input and
- * has a non-zero size (its bytes padded to the alignment). Leafs and inputs are not in the compute buffer. A view
- * node holds its view source's buffer; reading a view reads that buffer.
+ * Tensor {@code k} is node {@code k} for {@code k < n}, else leaf {@code k - n}. A tensor is <em>counted</em> if it
+ * owns compute-buffer bytes, exactly as the allocator decides: it is not a view, has no memory yet, is not declared
+ * external and is not empty (its bytes padded to the alignment). Leafs and inputs are counted from the start
+ * ({@link #early}). A view holds its view source's buffer; reading a view reads that buffer.
  *
  * <h2>Dependencies</h2>
  * A node depends on its sources, and also on the ordering the graph's current order gives to writes into shared
@@ -24,7 +26,10 @@ final class NodeTable {
     static final int NONE = -1;
 
     final Graph graph;
+    /** Nodes. */
     final int n;
+    /** Nodes and leafs: the size of the per-tensor arrays. */
+    final int total;
     final long alignment;
     /** Dependencies of node i: {@code deps[depStart[i] .. depStart[i+1])}, node indices, no repeats. */
     final int[] depStart;
@@ -32,10 +37,12 @@ final class NodeTable {
     /** Dependents of node i (the reverse of deps). */
     final int[] useStart;
     final int[] uses;
-    /** The buffer node i holds: i if counted, the counted view source of a view, else NONE. */
+    /** The buffer tensor k holds: k if counted, the counted view source of a view, else NONE. */
     final int[] buf;
-    /** Padded bytes of counted nodes (0 otherwise). */
+    /** Padded bytes of counted tensors (0 otherwise). */
     final long[] size;
+    /** Counted tensors live from the start: leafs and inputs (the allocator places them first). */
+    final boolean[] early;
     /** Buffers read by node i, no repeats. */
     final int[] readStart;
     final int[] reads;
@@ -48,48 +55,58 @@ final class NodeTable {
     final int[] cands;
     private final Lookup lookup;
 
-    NodeTable(Graph graph, long alignment) {
+    NodeTable(Graph graph, long alignment, Predicate<Tensor> external) {
         if (Long.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment must be a power of two, got " + alignment);
         }
         this.graph = graph;
         this.alignment = alignment;
         n = graph.nodeCount();
-        Tensor[] t = new Tensor[n];
+        int nLeafs = graph.leafCount();
+        total = n + nLeafs;
+        Tensor[] t = new Tensor[total];
         for (int i = 0; i < n; i++) {
             t[i] = graph.node(i);
         }
-        lookup = new Lookup(graph, t);
+        for (int l = 0; l < nLeafs; l++) {
+            t[n + l] = graph.leaf(l);
+        }
+        lookup = new Lookup(graph, t, n);
 
-        buf = new int[n];
-        size = new long[n];
-        for (int i = 0; i < n; i++) {
-            Tensor x = t[i];
-            Tensor root = x.viewSource();
-            if (root == null) {
-                if (isCounted(x)) {
-                    buf[i] = i;
-                    size[i] = (x.nbytes() + alignment - 1) & -alignment;
+        buf = new int[total];
+        size = new long[total];
+        early = new boolean[total];
+        for (int k = 0; k < total; k++) {
+            Tensor x = t[k];
+            if (x.viewSource() == null) {
+                if (x.data() == null && !external.test(x) && x.nbytes() > 0) {
+                    buf[k] = k;
+                    size[k] = (x.nbytes() + alignment - 1) & -alignment;
+                    early[k] = k >= n || x.hasFlag(Tensor.FLAG_INPUT);
                 } else {
-                    buf[i] = NONE;
+                    buf[k] = NONE;
                 }
-            } else {
-                int r = lookup.node(root);
-                buf[i] = r >= 0 && r < i && buf[r] == r ? r : NONE;
+            }
+        }
+        for (int k = 0; k < total; k++) {
+            Tensor root = t[k].viewSource();
+            if (root != null) {
+                int r = lookup.index(root);
+                buf[k] = r >= 0 && buf[r] == r ? r : NONE;
             }
         }
 
         // direct node sources and buffer reads
-        int[] srcNode = new int[Tensor.MAX_SRC];
+        int[] srcIdx = new int[Tensor.MAX_SRC];
         int[] seen = new int[n];
         Arrays.fill(seen, -1);
-        int[] seenBuf = new int[n];
+        int[] seenBuf = new int[total];
         Arrays.fill(seenBuf, -1);
         IntList dep = new IntList(n * 2);
         int[] dStart = new int[n + 1];
         IntList rd = new IntList(n * 2);
         readStart = new int[n + 1];
-        int[] directUses = new int[n];
+        int[] directUses = new int[total];
         IntList cand = new IntList(n);
         candStart = new int[n + 1];
         for (int i = 0; i < n; i++) {
@@ -100,27 +117,29 @@ final class NodeTable {
             int c = x.srcCount();
             for (int s = 0; s < c; s++) {
                 Tensor src = x.src(s);
-                srcNode[s] = NONE;
+                srcIdx[s] = NONE;
                 if (src == null) {
                     continue;
                 }
-                int j = lookup.node(src);
-                srcNode[s] = j;
-                if (j >= 0 && seen[j] != i) {
-                    seen[j] = i;
-                    dep.add(j);
+                int j = lookup.index(src);
+                srcIdx[s] = j;
+                if (j >= 0) {
                     directUses[j]++;
+                    if (j < n && seen[j] != i) {
+                        seen[j] = i;
+                        dep.add(j);
+                    }
                 }
-                int b = bufferOf(src, j);
+                int b = j >= 0 ? buf[j] : bufferOfOutsider(src);
                 if (b >= 0 && seenBuf[b] != i) {
                     seenBuf[b] = i;
                     rd.add(b);
                 }
             }
-            if (buf[i] == i && x.op().canInplace()) {
+            if (buf[i] == i && !early[i] && x.op().canInplace()) {
                 for (int s = 0; s < c; s++) {
-                    int p = srcNode[s];
-                    if (p < 0 || buf[p] != p || !sameLayout(x, t[p]) || readsOf(x, p, srcNode, c) != 1) {
+                    int p = srcIdx[s];
+                    if (p < 0 || buf[p] != p || !sameLayout(x, t[p]) || readsOf(x, p, srcIdx, c) != 1) {
                         continue;
                     }
                     cand.add(p);
@@ -133,28 +152,19 @@ final class NodeTable {
         reads = rd.toArray();
         cands = cand.toArray();
 
-        readers = new int[n];
+        readers = new int[total];
         for (int b : reads) {
             readers[b]++;
         }
-        pinned = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            Tensor x = t[i];
-            int b = buf[i];
+        pinned = new boolean[total];
+        for (int k = 0; k < total; k++) {
+            Tensor x = t[k];
+            int b = buf[k];
             if (b < 0) {
                 continue;
             }
-            if (x.hasFlag(Tensor.FLAG_OUTPUT) || (b != i && directUses[i] == 0) || (b == i && readers[i] == 0)) {
+            if (x.hasFlag(Tensor.FLAG_OUTPUT) || (b != k && directUses[k] == 0) || (b == k && readers[k] == 0)) {
                 pinned[b] = true;
-            }
-        }
-        for (int k = 0; k < graph.leafCount(); k++) {
-            Tensor l = graph.leaf(k);
-            if (l.viewSource() != null) {
-                int r = graph.nodeIndex(l.viewSource());
-                if (r >= 0 && buf[r] == r) {
-                    pinned[r] = true; // a leaf view of a node: ggml-java keeps the source, as the allocator does
-                }
             }
         }
 
@@ -169,24 +179,16 @@ final class NodeTable {
             depStart = merged[0];
             deps = merged[1];
         }
-        int[][] rev = reverse(depStart, deps, n);
+        int[][] rev = reverse(depStart, deps, n, n);
         useStart = rev[0];
         uses = rev[1];
     }
 
-    /** Owns compute-buffer bytes: not a view, no memory bound, no input, non-empty. */
-    private static boolean isCounted(Tensor x) {
-        return x.viewSource() == null && x.data() == null && !x.hasFlag(Tensor.FLAG_INPUT) && x.nbytes() > 0;
-    }
-
-    /** The buffer a source reads: its own if it is a counted node, its counted view source's, else NONE. */
-    private int bufferOf(Tensor src, int j) {
-        if (j >= 0) {
-            return buf[j];
-        }
+    /** The buffer a tensor outside the graph reads: its counted view source's (if in the graph), else NONE. */
+    private int bufferOfOutsider(Tensor src) {
         Tensor root = src.viewSource();
         if (root != null) {
-            int r = lookup.node(root);
+            int r = lookup.index(root);
             if (r >= 0 && buf[r] == r) {
                 return r;
             }
@@ -195,25 +197,27 @@ final class NodeTable {
     }
 
     /**
-     * Node positions by tensor: a table indexed by {@link Tensor#id()} (ids are dense within a context, and most
-     * graphs come from one), each hit confirmed by identity; anything else asks the graph's hash index.
+     * Tensor positions: a table indexed by {@link Tensor#id()} (ids are dense within a context, and most graphs come
+     * from one), each hit confirmed by identity; anything else asks the graph's hash index.
      */
     private static final class Lookup {
         private final Graph graph;
-        private final Tensor[] nodes;
+        private final Tensor[] tensors;
+        private final int n;
         private final long minId;
         private final int[] byId;
 
-        Lookup(Graph graph, Tensor[] nodes) {
+        Lookup(Graph graph, Tensor[] tensors, int n) {
             this.graph = graph;
-            this.nodes = nodes;
+            this.tensors = tensors;
+            this.n = n;
             long lo = Long.MAX_VALUE;
             long hi = Long.MIN_VALUE;
-            for (Tensor x : nodes) {
+            for (Tensor x : tensors) {
                 lo = Math.min(lo, x.id());
                 hi = Math.max(hi, x.id());
             }
-            if (nodes.length == 0 || hi - lo > 4L * nodes.length + 4096) {
+            if (tensors.length == 0 || hi - lo > 4L * tensors.length + 4096) {
                 minId = 0;
                 byId = new int[0]; // ids too sparse (several contexts): hash only
                 return;
@@ -221,32 +225,36 @@ final class NodeTable {
             minId = lo;
             byId = new int[(int) (hi - lo + 1)];
             Arrays.fill(byId, -1);
-            for (int i = 0; i < nodes.length; i++) {
-                int k = (int) (nodes[i].id() - lo);
-                byId[k] = byId[k] == -1 ? i : -2; // -2: two nodes share an id, ask the hash index
+            for (int k = 0; k < tensors.length; k++) {
+                int j = (int) (tensors[k].id() - lo);
+                byId[j] = byId[j] == -1 ? k : -2; // -2: two tensors share an id, ask the hash index
             }
         }
 
-        /** The node position of {@code x}, or -1 if it is not a node of the graph. */
-        int node(Tensor x) {
-            long k = x.id() - minId;
-            if (k >= 0 && k < byId.length) {
-                int i = byId[(int) k];
-                if (i >= 0 && nodes[i] == x) {
-                    return i;
+        /** The position of {@code x} (node {@code i}, or {@code n + leaf}), or -1 if it is not in the graph. */
+        int index(Tensor x) {
+            long j = x.id() - minId;
+            if (j >= 0 && j < byId.length) {
+                int k = byId[(int) j];
+                if (k >= 0 && tensors[k] == x) {
+                    return k;
                 }
             }
-            // a tensor with no op is a leaf, never a node; anything else: the graph's hash index
-            return x.op() == Op.NONE && !x.hasFlag(Tensor.FLAG_PARAM) ? -1 : graph.nodeIndex(x);
+            int i = graph.nodeIndex(x);
+            if (i >= 0) {
+                return i;
+            }
+            int l = graph.leafIndex(x);
+            return l >= 0 ? n + l : -1;
         }
     }
 
     /** How many of node x's sources use buffer p (directly or as a view). */
-    private int readsOf(Tensor x, int p, int[] srcNode, int c) {
+    private int readsOf(Tensor x, int p, int[] srcIdx, int c) {
         int k = 0;
         for (int s = 0; s < c; s++) {
             Tensor src = x.src(s);
-            if (src != null && bufferOf(src, srcNode[s]) == p) {
+            if (src != null && (srcIdx[s] >= 0 ? buf[srcIdx[s]] : bufferOfOutsider(src)) == p) {
                 k++;
             }
         }
@@ -391,17 +399,18 @@ final class NodeTable {
         return new int[][] {outStart, Arrays.copyOf(m, w)};
     }
 
-    static int[][] reverse(int[] start, int[] list, int n) {
-        int[] count = new int[n + 1];
+    /** The reverse of a CSR list with {@code rows} rows whose values are below {@code range}. */
+    static int[][] reverse(int[] start, int[] list, int rows, int range) {
+        int[] count = new int[range + 1];
         for (int v : list) {
             count[v + 1]++;
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < range; i++) {
             count[i + 1] += count[i];
         }
-        int[] fill = Arrays.copyOf(count, n);
+        int[] fill = Arrays.copyOf(count, range);
         int[] out = new int[list.length];
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < rows; i++) {
             for (int k = start[i]; k < start[i + 1]; k++) {
                 out[fill[list[k]]++] = i;
             }

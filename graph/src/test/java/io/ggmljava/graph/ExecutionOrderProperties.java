@@ -25,7 +25,7 @@ class ExecutionOrderProperties {
     void everyOrderIsTopologicalAndContainsEachNodeOnce(@ForAll long seed, @ForAll @IntRange(min = 1, max = 250) int ops,
                                                         @ForAll boolean inplace) {
         Graph g = RandomGraphs.build(seed, ops, 16, inplace).graph();
-        NodeTable tab = new NodeTable(g, 32);
+        NodeTable tab = new NodeTable(g, 32, t -> false);
         int[] dfs = MemoryOrder.needFirst(tab);
         List<int[]> orders = List.of(ExecutionOrder.GGML.order(g), ExecutionOrder.MEMORY.order(g), dfs,
                 MemoryOrder.greedy(tab, MemoryOrder.rankOf(dfs)));
@@ -54,7 +54,7 @@ class ExecutionOrderProperties {
                                  @ForAll boolean inplace) {
         Graph g = RandomGraphs.build(seed, ops, 16, inplace).graph();
         for (int[] order : List.of(ExecutionOrder.GGML.order(g), ExecutionOrder.MEMORY.order(g))) {
-            Liveness l = Liveness.of(g, order, 32);
+            Liveness l = Liveness.of(g, order, 32, t -> false);
             assertEquals(ReferenceLiveness.peak(g, order, 32), l.peakBytes());
             boolean shared = false;
             for (int i = 0; i < g.nodeCount(); i++) {

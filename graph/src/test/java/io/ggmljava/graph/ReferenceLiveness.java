@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The peak of live bytes computed the slow, obvious way (intervals per tensor, then a sum per step), as an oracle
+ * The peak of live bytes computed the slow, obvious way (an interval per tensor, then a sum per step), as an oracle
  * for {@link Liveness}. Same rules, written independently of its sweep.
  */
 final class ReferenceLiveness {
@@ -17,17 +17,31 @@ final class ReferenceLiveness {
     static long peak(Graph g, int[] order, long align) {
         int n = order.length;
         List<Tensor> seq = new ArrayList<>();
-        Map<Tensor, Integer> pos = new IdentityHashMap<>();
+        Map<Tensor, Integer> start = new IdentityHashMap<>();
         for (int k = 0; k < n; k++) {
-            seq.add(g.node(order[k]));
-            pos.put(g.node(order[k]), k);
-        }
-        Map<Tensor, Integer> end = new IdentityHashMap<>();
-        Map<Tensor, Boolean> pinned = new IdentityHashMap<>();
-        for (Tensor t : seq) {
+            Tensor t = g.node(order[k]);
+            seq.add(t);
             if (counted(t)) {
-                end.put(t, -1);
+                start.put(t, t.hasFlag(Tensor.FLAG_INPUT) ? 0 : k);
             }
+        }
+        List<Tensor> views = new ArrayList<>();
+        for (Tensor l : g.leafs()) {
+            if (counted(l)) {
+                start.put(l, 0);
+            } else if (l.isView()) {
+                views.add(l);
+            }
+        }
+        for (Tensor t : seq) {
+            if (t.isView()) {
+                views.add(t);
+            }
+        }
+        // last read of each counted tensor, directly or through a view
+        Map<Tensor, Integer> end = new IdentityHashMap<>();
+        for (Tensor t : start.keySet()) {
+            end.put(t, -1);
         }
         for (int k = 0; k < n; k++) {
             Tensor t = seq.get(k);
@@ -37,16 +51,20 @@ final class ReferenceLiveness {
                     end.put(b, Math.max(end.get(b), k));
                 }
             }
-            if (t.isView() && end.containsKey(t.viewSource())) {
-                boolean read = false;
-                for (Tensor u : seq) {
-                    for (int s = 0; s < u.srcCount(); s++) {
-                        read |= u.src(s) == t;
-                    }
+        }
+        Map<Tensor, Boolean> pinned = new IdentityHashMap<>();
+        for (Tensor v : views) {
+            if (!end.containsKey(v.viewSource())) {
+                continue;
+            }
+            boolean read = false;
+            for (Tensor u : seq) {
+                for (int s = 0; s < u.srcCount(); s++) {
+                    read |= u.src(s) == v;
                 }
-                if (!read || t.hasFlag(Tensor.FLAG_OUTPUT)) {
-                    pinned.put(t.viewSource(), true);
-                }
+            }
+            if (!read || v.hasFlag(Tensor.FLAG_OUTPUT)) {
+                pinned.put(v.viewSource(), true);
             }
         }
         for (Tensor t : end.keySet()) {
@@ -54,16 +72,11 @@ final class ReferenceLiveness {
                 pinned.put(t, true);
             }
         }
-        for (Tensor l : g.leafs()) {
-            if (l.isView() && end.containsKey(l.viewSource())) {
-                pinned.put(l.viewSource(), true);
-            }
-        }
         // in place: a node takes a parent it reads last, once, with the same layout
         Map<Tensor, Tensor> takenBy = new IdentityHashMap<>();
         for (int k = 0; k < n; k++) {
             Tensor t = seq.get(k);
-            if (!end.containsKey(t) || !t.op().canInplace()) {
+            if (!start.containsKey(t) || t.hasFlag(Tensor.FLAG_INPUT) || !t.op().canInplace()) {
                 continue;
             }
             for (int s = 0; s < t.srcCount(); s++) {
@@ -85,12 +98,19 @@ final class ReferenceLiveness {
                 break;
             }
         }
-        // each tensor holds its bytes from its step to its last read; a parent hands them over to its child
+        // each tensor holds its bytes from its start to its last read; a parent hands them over to its child
+        Map<Tensor, Integer> pos = new IdentityHashMap<>();
+        for (int k = 0; k < n; k++) {
+            pos.put(seq.get(k), k);
+        }
         long peak = 0;
+        for (Tensor t : start.keySet()) {
+            peak += t.hasFlag(Tensor.FLAG_INPUT) || !pos.containsKey(t) ? size(t, align) : 0; // before node 0
+        }
         for (int k = 0; k < n; k++) {
             long live = 0;
-            for (Tensor t : end.keySet()) {
-                int from = pos.get(t);
+            for (Tensor t : start.keySet()) {
+                int from = start.get(t);
                 Tensor child = takenBy.get(t);
                 int to = child != null ? pos.get(child) - 1 : pinned.containsKey(t) ? n - 1 : end.get(t);
                 if (from <= k && k <= to) {
@@ -110,7 +130,7 @@ final class ReferenceLiveness {
     }
 
     private static boolean counted(Tensor t) {
-        return !t.isView() && t.data() == null && !t.hasFlag(Tensor.FLAG_INPUT) && t.nbytes() > 0;
+        return !t.isView() && t.data() == null && t.nbytes() > 0;
     }
 
     private static long size(Tensor t, long align) {
