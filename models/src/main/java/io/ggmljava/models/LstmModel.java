@@ -131,7 +131,8 @@ final class LstmModel implements SizableModel {
         Context seq = new Context();
         Tensor x = seq.newTensor2d(GgmlType.F32, inputSize, steps).setName("x");
         Tensor out = seq.newTensor2d(GgmlType.F32, hiddenSize, steps).setName("out");
-        Workload resolved = new Workload(steps, w.batch(), w.ubatch(), 0, GgmlType.F32, false, true);
+        // one "token" per step: the whole sequence is one graph
+        Workload resolved = new Workload(steps, steps, steps, 0, GgmlType.F32, false, true);
         return new Instance(cell, List.copyOf(t), seq, x, out, steps, resolved);
     }
 
