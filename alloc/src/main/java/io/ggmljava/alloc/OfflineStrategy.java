@@ -50,9 +50,10 @@ final class OfflineStrategy implements PlacementStrategy {
         long[] best = seed;
         long bestPeak = seed == null ? Long.MAX_VALUE : peak(table, seed);
         Order[] orders = Order.values();
-        // the first greedy ordering, then the seed settled, then the other orderings: cheapest likely wins first
+        // the first greedy ordering, then the seed settled, then the other orderings: cheapest likely wins first.
+        // Without a seed the first greedy pass always runs to the end (there is nothing to fall back on).
         for (int step = 0; step <= orders.length; step++) {
-            if (bestPeak <= bound || work.exhausted()) {
+            if (bestPeak <= bound || (best != null && work.exhausted())) {
                 break;
             }
             long[] offsets;
@@ -62,7 +63,8 @@ final class OfflineStrategy implements PlacementStrategy {
                 }
                 offsets = settle(table, seed, work);
             } else {
-                offsets = greedy(table, sorted(table, orders[step == 0 ? 0 : step - 1]), work);
+                offsets = greedy(table, sorted(table, orders[step == 0 ? 0 : step - 1]),
+                        best == null ? new Work(Long.MAX_VALUE) : work);
                 if (offsets == null) {
                     break;
                 }
@@ -75,10 +77,6 @@ final class OfflineStrategy implements PlacementStrategy {
                 bestPeak = peak;
                 best = offsets;
             }
-        }
-        if (best == null) {
-            // the budget ran out before one greedy pass finished: fall back to ggml's placement
-            best = new DynamicStrategy().place(table);
         }
         return best;
     }
