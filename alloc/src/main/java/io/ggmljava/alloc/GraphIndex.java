@@ -1,6 +1,5 @@
 package io.ggmljava.alloc;
 
-import io.ggmljava.core.Op;
 import io.ggmljava.core.Tensor;
 import io.ggmljava.graph.Graph;
 import java.util.function.Predicate;
@@ -110,14 +109,6 @@ final class GraphIndex {
 
     int nTensors() {
         return tensors.length;
-    }
-
-    boolean isNode(int k) {
-        return k >= nLeafs;
-    }
-
-    Op op(int k) {
-        return tensors[k].op();
     }
 
     static long pad(long bytes, long alignment) {
