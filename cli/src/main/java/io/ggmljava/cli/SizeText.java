@@ -149,12 +149,12 @@ final class SizeText {
         out.printf(Locale.ROOT, "          %s%n", first.description());
         out.printf(Locale.ROOT, "sweep     %s; %s order, planner %s; weights %s%n", key, first.order(), first.planner(),
                 bytes(first.weightsBytes()));
-        out.printf(Locale.ROOT, "%8s %6s %6s %11s %11s %11s %7s %11s %9s %11s%n", key, "tokens", "nodes", "KV cache",
+        out.printf(Locale.ROOT, "%8s %6s %7s %11s %11s %11s %7s %11s %9s %11s%n", key, "tokens", "nodes", "KV cache",
                 "compute", "lower bnd", "ratio", "ggml", "ours/ggml", "total");
         for (int i = 0; i < rows.size(); i++) {
             SizeReport r = rows.get(i);
             double vs = r.ggmlComputeBytes() == 0 ? 1.0 : (double) r.computeBytes() / r.ggmlComputeBytes();
-            out.printf(Locale.ROOT, "%8d %6d %6d %11s %11s %11s %7.4f %11s %9.4f %11s%n", values.get(i),
+            out.printf(Locale.ROOT, "%8d %6d %7d %11s %11s %11s %7.4f %11s %9.4f %11s%n", values.get(i),
                     r.workload().tokens(r.workload().ctx()), r.nodes(), bytes(r.kvBytes()), bytes(r.computeBytes()),
                     bytes(r.lowerBoundBytes()), r.ratio(), bytes(r.ggmlComputeBytes()), vs, bytes(r.totalBytes()));
         }

@@ -38,6 +38,8 @@ public final class BuiltinModels {
                 () -> llama("TinyLlama-1.1B-Chat-v1.0", LlamaConfig.tinyLlama(), QuantMix.Q8_0)));
         add(new Builtin("llama3-8b-q4_k_m", "Meta-Llama-3-8B, Q4_K_M mix (q4_K, q6_K for output and half of "
                 + "attn_v/ffn_down)", () -> llama("Meta-Llama-3-8B", LlamaConfig.llama3_8b(), QuantMix.Q4_K_M)));
+        add(new Builtin("lstm-h256", "the seed's LSTM: input 256, hidden 256, f32, unrolled over a long sequence "
+                + "(--ctx = steps, default 10000)", () -> LstmModel.header("lstm-h256", 256, 256, 10000)));
     }
 
     private static void add(Builtin b) {

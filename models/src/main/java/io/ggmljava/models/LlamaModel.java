@@ -89,6 +89,46 @@ final class LlamaModel implements SizableModel {
     }
 
     @Override
+    public SizableModel narrowed(int divisor) {
+        LlamaConfig c = config;
+        if (divisor <= 1 || c.nHead() % divisor != 0 || c.nEmbd() % divisor != 0) {
+            return this;
+        }
+        int block = 1;
+        for (TensorSpec s : specs) {
+            block = Math.max(block, s.type().blockSize());
+        }
+        int nHeadKv = Math.max(1, c.nHeadKv() / divisor);
+        int nHead = c.nHead() / divisor;
+        int nEmbd = c.nEmbd() / divisor;
+        int nFf = Llama.pad(c.nFf() / divisor, block);
+        if (nHead % nHeadKv != 0 || nEmbd % block != 0) {
+            return this;
+        }
+        LlamaConfig n = new LlamaConfig(c.nVocab(), c.nCtxTrain(), nEmbd, c.nLayer(), nHead, nHeadKv, nFf,
+                c.nEmbdHead(), c.nRot(), c.ropeFreqBase(), c.ropeFreqScale(), c.rmsEps());
+        java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
+        for (TensorSpec s : Llama.tensorSpecs(n, QuantMix.F16)) {
+            shapes.put(s.name(), s.ne());
+        }
+        List<TensorSpec> out = new ArrayList<>();
+        for (TensorSpec s : specs) {
+            long[] ne = shapes.get(s.name());
+            if (ne == null) {
+                return this; // biases or RoPE factors: not narrowed here
+            }
+            out.add(new TensorSpec(s.name(), s.type(), ne));
+        }
+        return new LlamaModel(source, headerOnly, n, out);
+    }
+
+    @Override
+    public String widths() {
+        return String.format(Locale.ROOT, "n_embd %d, n_ff %d, %d/%d heads", config.nEmbd(), config.nFf(),
+                config.nHead(), config.nHeadKv());
+    }
+
+    @Override
     public ModelInstance instantiate(Workload w) {
         int requested = w.ctx() == 0 ? Math.min(4096, config.nCtxTrain()) : w.ctx();
         int kvSize = Llama.paddedContext(requested, w.flashAttn());

@@ -53,8 +53,9 @@ public final class Models {
             case "llama" -> new LlamaModel(source, headerOnly, LlamaConfig.fromGguf(f),
                     f.tensors().stream().map(TensorSpec::of).toList());
             case "gpt2" -> Gpt2Model.fromGguf(source, f);
+            case "lstm" -> LstmModel.fromGguf(source, f);
             default -> throw new IllegalArgumentException(source + ": architecture '" + arch + "' is not supported "
-                    + "(llama, gpt2)");
+                    + "(llama, gpt2, lstm)");
         };
     }
 

@@ -42,6 +42,19 @@ public interface SizableModel {
      */
     SizableModel scaledDown(int nLayer, int nVocab);
 
+    /**
+     * The same model with its widths divided by {@code divisor} (embedding, feed-forward, heads; head size and types
+     * kept), for running a model whose layers alone are too big; this model if it cannot be narrowed.
+     */
+    default SizableModel narrowed(int divisor) {
+        return this;
+    }
+
+    /** A short description of the widths, e.g. {@code n_embd 4096, n_ff 14336, 32/8 heads}, or empty. */
+    default String widths() {
+        return "";
+    }
+
     /** Number of layers (blocks, or recurrent layers). */
     int layers();
 }

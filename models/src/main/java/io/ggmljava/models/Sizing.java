@@ -172,7 +172,7 @@ public final class Sizing {
             float[] out2;
             long refBytes;
             try (Arena a = Arena.ofShared()) { // the executor's threads read and write it
-                refBytes = bindEach(g2, run, a);
+                refBytes = bindEach(g2, a);
                 clear(kv);
                 ref.fillInputs().accept(new SplittableRandom(7));
                 progress.accept("verify: running the reference (no memory shared, " + refBytes + " bytes)");
@@ -224,8 +224,13 @@ public final class Sizing {
         int ub = Math.min(w.ubatch(), 32);
         Workload shorter = w.withCtx(ctx).withUbatch(ub).withPast(w.past() < 0 ? -1 : Math.max(0, Math.min(w.past(),
                 ctx - ub)));
-        tries.add(new Candidate(small, shorter, join(smaller, "context " + ctx
-                + (ub < w.ubatch() ? ", " + ub + "-token micro-batch" : ""))));
+        String shorterText = join(smaller, "context " + ctx + (ub < w.ubatch() ? ", " + ub + "-token micro-batch" : ""));
+        tries.add(new Candidate(small, shorter, shorterText));
+        SizableModel narrow = small.narrowed(4);
+        if (narrow != small) {
+            tries.add(new Candidate(narrow, shorter, join(shorterText, "widths / 4 (" + narrow.widths() + " instead of "
+                    + small.widths() + ")")));
+        }
         String why = "";
         Candidate prev = null;
         for (Candidate c : tries) {
@@ -301,7 +306,7 @@ public final class Sizing {
     }
 
     /** Gives every tensor of {@code g} that has no memory (inputs and nodes, not views) its own segment. */
-    private static long bindEach(Graph g, ModelInstance inst, Arena arena) {
+    private static long bindEach(Graph g, Arena arena) {
         long total = 0;
         List<Tensor> all = new ArrayList<>(g.leafs());
         all.addAll(g.nodes());

@@ -59,10 +59,11 @@ class SizingTest {
     @Test
     void defaultPlannerIsNeverLargerThanGgmlForEveryBuiltinAndContext() {
         for (String name : BuiltinModels.names()) {
-            int[] ctxs = name.startsWith("gpt2") ? new int[]{128, 256, 512, 1024} : new int[]{512, 2048, 8192};
+            int[] ctxs = name.startsWith("gpt2") ? new int[]{128, 256, 512, 1024}
+                    : name.startsWith("lstm") ? new int[]{100, 1000, 10000} : new int[]{512, 2048, 8192};
             for (int ctx : ctxs) {
                 for (boolean fa : new boolean[]{false, true}) {
-                    if (fa && name.startsWith("gpt2")) {
+                    if (fa && (name.startsWith("gpt2") || name.startsWith("lstm"))) {
                         continue;
                     }
                     for (String order : Orders.names()) {
@@ -76,6 +77,42 @@ class SizingTest {
                 }
             }
         }
+    }
+
+    /**
+     * The seed's LSTM: in ggml's order every step's input projection is computed first and stays live, so the
+     * buffer grows with T (ANCHORS.md: ggml grows ~5 KiB per step with x inside the buffer; here x is the caller's,
+     * so 4H floats = 4 KiB per step); in the memory order it is flat.
+     */
+    @Test
+    void lstmIsFlatInTheMemoryOrderAndGrowsInGgmls() {
+        SizableModel m = Models.open("builtin:lstm-h256");
+        long[] ggml = new long[2];
+        long[] mem = new long[2];
+        int[] steps = {1000, 10000};
+        for (int i = 0; i < 2; i++) {
+            Workload w = Workload.defaults().withCtx(steps[i]);
+            ggml[i] = Sizing.size(m, w, Planner.best(), "ggml", 2).computeBytes();
+            mem[i] = Sizing.size(m, w, Planner.best(), "memory", 2).computeBytes();
+        }
+        assertEquals(4096.0, (ggml[1] - ggml[0]) / 9000.0, 64.0, "bytes per step in ggml's order");
+        assertEquals(mem[0], mem[1], "memory order: flat in T");
+        assertTrue(mem[1] < 16 * 1024, "a few vectors: " + mem[1]);
+        Verification v = Sizing.verify(m, Workload.defaults().withCtx(200), Planner.best(), "memory",
+                Sizing.Budget.DEFAULT, s -> { });
+        assertTrue(v.verified(), v.toString());
+    }
+
+    @Test
+    void narrowingKeepsTheGraphAndTheTypes() {
+        SizableModel full = Models.open("builtin:llama3-8b-q4_k_m");
+        SizableModel narrow = full.narrowed(4);
+        assertEquals("n_embd 1024, n_ff 3584, 8/2 heads", narrow.widths());
+        assertEquals(WeightStats.of(full).byType().get(GgmlType.Q6_K).tensors(),
+                WeightStats.of(narrow).byType().get(GgmlType.Q6_K).tensors());
+        assertEquals(1030, narrow.instantiate(Workload.defaults().withCtx(512)).newStep().graph().nodeCount());
+        SizableModel gpt2 = Models.open("builtin:gpt2-small-f16");
+        assertTrue(gpt2.narrowed(4) == gpt2, "gpt2 is not narrowed");
     }
 
     @Test
