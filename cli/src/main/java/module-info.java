@@ -10,7 +10,11 @@ module io.ggmljava.cli {
     requires io.ggmljava.models;
     requires info.picocli;
     requires org.jfree.jfreechart;
+    requires org.jfree.svg;
     requires java.desktop;
+    requires java.management;
 
     opens io.ggmljava.cli to info.picocli;
+
+    provides io.ggmljava.testdata.golden.CaseBuilderProvider with io.ggmljava.cli.GraphCaseBuilders;
 }

@@ -5,6 +5,7 @@ module io.ggmljava.models {
     requires transitive io.ggmljava.core;
     requires transitive io.ggmljava.graph;
     requires transitive io.ggmljava.alloc;
+    requires io.ggmljava.ops;
 
     exports io.ggmljava.models;
 }

@@ -6,9 +6,9 @@ import java.lang.foreign.Arena;
 public enum ArenaKind {
     /** {@link Arena#ofConfined()}: only the allocating thread may touch the memory (single-threaded use). */
     CONFINED,
-    /** {@link Arena#ofShared()}: any thread may touch it (the multi-threaded executor needs this); closed explicitly. */
+    /** {@link Arena#ofShared()}: any thread may touch it (the multi-threaded executor needs this); closed by hand. */
     SHARED,
-    /** {@link Arena#ofAuto()}: any thread; freed by the garbage collector once unreachable, {@code close} is a no-op. */
+    /** {@link Arena#ofAuto()}: any thread; freed by the garbage collector once unreachable; close is a no-op. */
     AUTO;
 
     /** A new arena of this kind. */

@@ -1,9 +1,7 @@
 package io.ggmljava.alloc;
 
-import io.ggmljava.core.Op;
 import io.ggmljava.core.Tensor;
 import io.ggmljava.graph.Graph;
-import java.util.IdentityHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -36,7 +34,7 @@ final class GraphIndex {
         nNodes = graph.nodeCount();
         int n = nLeafs + nNodes;
         tensors = new Tensor[n];
-        IdentityHashMap<Tensor, Integer> index = new IdentityHashMap<>(n * 2);
+        IdentityIndex index = new IdentityIndex(n);
         for (int k = 0; k < nLeafs; k++) {
             tensors[k] = graph.leaf(k);
         }
@@ -44,7 +42,7 @@ final class GraphIndex {
             tensors[nLeafs + i] = graph.node(i);
         }
         for (int k = 0; k < n; k++) {
-            if (index.put(tensors[k], k) != null) {
+            if (!index.putIfAbsent(tensors[k], k)) {
                 throw new AllocationException("graph lists tensor '" + tensors[k].name() + "' twice");
             }
         }
@@ -55,8 +53,8 @@ final class GraphIndex {
             Tensor t = tensors[k];
             Tensor vs = t.viewSource();
             if (vs != null) {
-                Integer v = index.get(vs);
-                if (v == null) {
+                int v = index.get(vs);
+                if (v < 0) {
                     if (vs.data() == null && !external.test(vs)) {
                         throw new AllocationException("view '" + t.name() + "' " + t.describe() + ": its source '"
                                 + vs.name() + "' is not in the graph and has no memory; allocate it first or add "
@@ -89,8 +87,11 @@ final class GraphIndex {
                 if (s == null) {
                     continue;
                 }
-                Integer k = index.get(s);
-                if (k == null) {
+                if (s == node) {
+                    continue; // ggml_cast names the result its own src[1]: no dependency
+                }
+                int k = index.get(s);
+                if (k < 0) {
                     throw new AllocationException("node '" + node.name() + "' (" + node.opDesc() + "): source " + j
                             + " '" + s.name() + "' is not in the graph");
                 }
@@ -108,14 +109,6 @@ final class GraphIndex {
 
     int nTensors() {
         return tensors.length;
-    }
-
-    boolean isNode(int k) {
-        return k >= nLeafs;
-    }
-
-    Op op(int k) {
-        return tensors[k].op();
     }
 
     static long pad(long bytes, long alignment) {

@@ -29,7 +29,9 @@ import java.util.List;
  * this node.</li>
  * </ul>
  * Deviations from ggml, both on the safe side: a source with an output view lives to the end (ggml may free it),
- * and views that are leafs (op NONE) keep their source alive (ggml ignores them).
+ * and views that are leafs (op NONE) keep their source alive (ggml ignores them). Empty tensors get no bytes.
+ * {@code io.ggmljava.graph.Liveness} states the same rules for nodes only (it leaves leafs and inputs out of the
+ * buffer, to compare execution orders); a property test checks that the two agree where their models coincide.
  *
  * <h2>Lower bounds</h2>
  * For this order: the maximum over time of the bytes of live units ({@link #lowerBound()}, in-place pairs counted
@@ -364,15 +366,5 @@ public final class Lifetimes {
             }
         }
         return out;
-    }
-
-    /** Start time of tensor {@code k} (owned tensors). */
-    int start(int k) {
-        return start[k];
-    }
-
-    /** End time of tensor {@code k}, clamped to the last time. */
-    int end(int k) {
-        return Math.min(end[k], idx.nNodes);
     }
 }

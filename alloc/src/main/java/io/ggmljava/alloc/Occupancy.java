@@ -1,8 +1,5 @@
 package io.ggmljava.alloc;
 
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * Which addresses are taken during a time interval, for greedy placement (units are only added, never moved).
  * A segment tree over time: each unit is stored at the O(log T) nodes that exactly cover its lifetime ({@code at}),
@@ -15,6 +12,11 @@ final class Occupancy {
     private final int size;
     private final IntervalSet[] at;
     private final IntervalSet[] sub;
+    /** Per node: the last {@link #add} that updated its {@code sub} (ancestors are shared by canonical nodes). */
+    private final int[] stamp;
+    private int adds;
+    /** Merged-set updates so far (the cost of adds, for work budgets). */
+    long updates;
 
     Occupancy(int times) {
         int s = 1;
@@ -24,10 +26,12 @@ final class Occupancy {
         size = s;
         at = new IntervalSet[2 * s];
         sub = new IntervalSet[2 * s];
+        stamp = new int[2 * s];
     }
 
     /** Marks addresses {@code [lo, hi)} taken during times {@code [s, e]}. */
     void add(int s, int e, long lo, long hi) {
+        adds++;
         int l = s + size;
         int r = e + size + 1;
         while (l < r) {
@@ -44,8 +48,12 @@ final class Occupancy {
 
     private void mark(int v, long lo, long hi) {
         set(at, v).add(lo, hi);
-        for (int x = v; x >= 1; x >>= 1) {
+        updates++;
+        // the canonical nodes of one interval share their ancestors: update each ancestor's set once
+        for (int x = v; x >= 1 && stamp[x] != adds; x >>= 1) {
+            stamp[x] = adds;
             set(sub, x).add(lo, hi);
+            updates++;
         }
     }
 
@@ -82,33 +90,57 @@ final class Occupancy {
 
     private static void dump(IntervalSet set, OfflineStrategy.Gaps out) {
         if (set != null) {
-            for (Map.Entry<Long, Long> iv : set.map.entrySet()) {
-                out.add(iv.getKey(), iv.getValue());
+            for (int i = 0; i < set.n; i++) {
+                out.add(set.lo[i], set.hi[i]);
             }
         }
     }
 
-    /** A union of address intervals, kept merged: start to end. */
+    /**
+     * A union of address intervals, kept merged and sorted in two arrays: most sets hold a handful of intervals, so
+     * a binary search and a short array copy beat a tree.
+     */
     static final class IntervalSet {
-        final TreeMap<Long, Long> map = new TreeMap<>();
+        long[] lo = new long[2];
+        long[] hi = new long[2];
+        int n;
 
-        void add(long lo, long hi) {
-            Map.Entry<Long, Long> prev = map.floorEntry(lo);
-            if (prev != null && prev.getValue() >= lo) {
-                if (prev.getValue() >= hi) {
-                    return; // already covered
+        void add(long l, long h) {
+            // first interval whose end reaches l: everything before it stays
+            int a = 0;
+            int b = n;
+            while (a < b) {
+                int m = (a + b) >>> 1;
+                if (hi[m] < l) {
+                    a = m + 1;
+                } else {
+                    b = m;
                 }
-                lo = prev.getKey();
-                map.remove(lo);
             }
-            // swallow every interval starting inside [lo, hi]
-            Map.Entry<Long, Long> next = map.ceilingEntry(lo);
-            while (next != null && next.getKey() <= hi) {
-                hi = Math.max(hi, next.getValue());
-                map.remove(next.getKey());
-                next = map.ceilingEntry(lo);
+            int first = a;
+            // intervals first .. last-1 touch or overlap [l, h]: merge them
+            int last = first;
+            while (last < n && lo[last] <= h) {
+                l = Math.min(l, lo[last]);
+                h = Math.max(h, hi[last]);
+                last++;
             }
-            map.put(lo, hi);
+            int removed = last - first;
+            if (removed == 0) {
+                if (n == lo.length) {
+                    lo = java.util.Arrays.copyOf(lo, n * 2);
+                    hi = java.util.Arrays.copyOf(hi, n * 2);
+                }
+                System.arraycopy(lo, first, lo, first + 1, n - first);
+                System.arraycopy(hi, first, hi, first + 1, n - first);
+                n++;
+            } else if (removed > 1) {
+                System.arraycopy(lo, last, lo, first + 1, n - last);
+                System.arraycopy(hi, last, hi, first + 1, n - last);
+                n -= removed - 1;
+            }
+            lo[first] = l;
+            hi[first] = h;
         }
     }
 }

@@ -7,13 +7,19 @@ package io.ggmljava.alloc;
  * soon as a placement reaches the table's lower bound.
  *
  * <p>Taken addresses are looked up in an {@link Occupancy} tree, so a placement costs O(log T) merged-set updates
- * per unit plus the size of the merged sets it reads. The work is capped ({@link #WORK_BUDGET} address intervals
+ * per unit plus the size of the merged sets it reads. The work is capped ({@link #workBudget} address intervals
  * read per table) so that planning time stays bounded on large, fragmented graphs; the cap depends only on the
- * graph, so plans stay deterministic.
+ * table, so plans stay deterministic.
  */
 final class OfflineStrategy implements PlacementStrategy {
-    /** Address intervals the greedy passes and settling may read per table before giving up on further passes. */
-    static final long WORK_BUDGET = 3_000_000;
+    /**
+     * Work (address intervals read plus merged-set updates) the greedy passes and settling may do for a table before
+     * giving up on further passes: 200k plus 300 per unit, at most 4M (a few hundred milliseconds). Small graphs are
+     * never cut short.
+     */
+    static long workBudget(int units) {
+        return Math.min(4_000_000L, 200_000L + 300L * units);
+    }
 
     /** Unit orderings tried in turn; ties broken by start time, then unit number, so plans are deterministic. */
     private enum Order {
@@ -40,38 +46,37 @@ final class OfflineStrategy implements PlacementStrategy {
             return new long[0];
         }
         long bound = table.lowerBound();
-        Work work = new Work(WORK_BUDGET);
+        Work work = new Work(workBudget(n));
         long[] best = seed;
         long bestPeak = seed == null ? Long.MAX_VALUE : peak(table, seed);
-        if (seed != null && bestPeak > bound) {
-            long[] settled = settle(table, seed, work);
-            long p = peak(table, settled);
-            if (p < bestPeak) {
-                best = settled;
-                bestPeak = p;
-            }
-        }
-        for (Order order : Order.values()) {
-            if (bestPeak <= bound || work.exhausted()) {
+        Order[] orders = Order.values();
+        // the first greedy ordering, then the seed settled, then the other orderings: cheapest likely wins first.
+        // Without a seed the first greedy pass always runs to the end (there is nothing to fall back on).
+        for (int step = 0; step <= orders.length; step++) {
+            if (bestPeak <= bound || (best != null && work.exhausted())) {
                 break;
             }
-            long[] offsets = greedy(table, sorted(table, order), work);
-            if (offsets == null) {
-                break;
+            long[] offsets;
+            if (step == 1) {
+                if (seed == null) {
+                    continue;
+                }
+                offsets = settle(table, seed, work);
+            } else {
+                offsets = greedy(table, sorted(table, orders[step == 0 ? 0 : step - 1]),
+                        best == null ? new Work(Long.MAX_VALUE) : work);
+                if (offsets == null) {
+                    break;
+                }
+                if (peak(table, offsets) > bound) {
+                    offsets = settle(table, offsets, work);
+                }
             }
             long peak = peak(table, offsets);
-            if (peak > bound) {
-                offsets = settle(table, offsets, work);
-                peak = peak(table, offsets);
-            }
             if (peak < bestPeak) {
                 bestPeak = peak;
                 best = offsets;
             }
-        }
-        if (best == null) {
-            // the budget ran out before one greedy pass finished: fall back to ggml's placement
-            best = new DynamicStrategy().place(table);
         }
         return best;
     }
@@ -150,7 +155,11 @@ final class OfflineStrategy implements PlacementStrategy {
             }
             long off = gaps.bestFit(t.unitSize(u));
             offsets[u] = off;
+            long before = occ.updates;
             occ.add(t.unitStart(u), t.unitEnd(u), off, off + t.unitSize(u));
+            if (!work.spend(occ.updates - before)) {
+                return null;
+            }
         }
         return offsets;
     }
@@ -186,7 +195,11 @@ final class OfflineStrategy implements PlacementStrategy {
                 }
                 long off = Math.min(gaps.firstFit(t.unitSize(u)), src[u]);
                 next[u] = off;
+                long before = occ.updates;
                 occ.add(t.unitStart(u), t.unitEnd(u), off, off + t.unitSize(u));
+                if (!work.spend(occ.updates - before)) {
+                    return cur;
+                }
             }
             long p = peak(t, next);
             if (p >= curPeak) {

@@ -66,7 +66,8 @@ class GraphAllocatorTest {
 
     @Test
     void reserveSizesWithoutBinding() {
-        try (GraphAllocator galloc = new GraphAllocator(BufferTypes.arena(), Planner.dynamic(), PlanOptions.defaults())) {
+        PlanOptions opts = PlanOptions.defaults();
+        try (GraphAllocator galloc = new GraphAllocator(BufferTypes.arena(), Planner.dynamic(), opts)) {
             Graph g = step(32, 3, 1f);
             MemoryPlan p = galloc.reserve(g);
             assertEquals(p.totalBytes(), galloc.allocatedBytes());

@@ -217,6 +217,24 @@ class PlannerTest {
     }
 
     @Test
+    void graphsWithoutNodesAreFine() {
+        MemoryPlan empty = Planner.best().plan(new Graph());
+        assertEquals(0, empty.computeBytes());
+        assertEquals(0, empty.liveBytes().length);
+        Tensor leaf = vec(10).setName("leaf").setInput();
+        MemoryPlan one = Planner.best().plan(Graph.build(leaf));
+        assertEquals(64, one.computeBytes());
+        assertEquals(64, one.lowerBoundBytes());
+        assertEquals(-1, one.peakNode());
+        try (Allocation mem = one.allocate(BufferTypes.arena())) {
+            assertTrue(leaf.isAllocated());
+        }
+        Tensor nothing = ctx.newTensor2d(GgmlType.F32, 0, 4).setName("empty").setInput();
+        MemoryPlan zero = Planner.best().plan(Graph.build(ctx.sin(nothing)));
+        assertEquals(0, zero.computeBytes());
+    }
+
+    @Test
     void summaryNamesTheNumbers() {
         Tensor x = vec(16).setName("x").setInput();
         Tensor y = ctx.sin(x).setName("y").setOutput();

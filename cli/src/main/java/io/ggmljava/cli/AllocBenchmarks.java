@@ -7,6 +7,8 @@ import io.ggmljava.core.PoolOp;
 import io.ggmljava.core.Tensor;
 import io.ggmljava.graph.Graph;
 import io.ggmljava.models.Gpt2;
+import io.ggmljava.models.Lstm;
+import io.ggmljava.models.Rnn;
 import io.ggmljava.testdata.arbitraries.GraphArbitraries;
 import io.ggmljava.testdata.arbitraries.GraphArbitraries.Locality;
 import java.util.ArrayList;
@@ -49,38 +51,27 @@ final class AllocBenchmarks {
         out.add(new Bench("dag_5k_long_range",
                 () -> Built.of(GraphArbitraries.randomDag(2, 5000, Locality.LONG_RANGE))));
         out.add(new Bench("unet_64px", AllocBenchmarks::unet));
-        out.add(new Bench("lstm_h256_T5556_100k", () -> lstm(256, 256, 5556)));
+        out.add(new Bench("lstm_h256_T5264_100k", () -> lstm(256, 256, 5264)));
         return out;
     }
 
     /**
-     * An LSTM unrolled over {@code T} steps, 18 nodes per step, one final expand (the seed's shape): per step the
-     * input column as a view, both projections, the bias, four gate views and activations, the cell and hidden
-     * state. Inputs {@code x} [I, T], {@code h0}, {@code c0}; outputs the last {@code h} and {@code c}.
+     * An LSTM unrolled over {@code T} steps with the {@code models} builders ({@link Lstm}, {@link Rnn}), in ggml's
+     * order (the last state expanded): per step the input column as a view, both projections and biases, four gate
+     * views and activations, the cell and hidden state. Inputs {@code x} [I, T], {@code h0}, {@code c0}; the weights
+     * are external (their own buffer).
      */
     static Built lstm(int inputSize, int hidden, int steps) {
         Context ctx = new Context();
-        long h4 = 4L * hidden;
+        Lstm cell = Lstm.create(ctx, inputSize, hidden);
         Tensor x = ctx.newTensor2d(GgmlType.F32, inputSize, steps).setName("x").setInput();
-        Tensor wIh = ctx.newTensor2d(GgmlType.F32, inputSize, h4).setName("w_ih");
-        Tensor wHh = ctx.newTensor2d(GgmlType.F32, hidden, h4).setName("w_hh");
-        Tensor b = ctx.newTensor1d(GgmlType.F32, h4).setName("b");
-        Tensor h = ctx.newTensor1d(GgmlType.F32, hidden).setName("h0").setInput();
-        Tensor c = ctx.newTensor1d(GgmlType.F32, hidden).setName("c0").setInput();
-        long hb = 4L * hidden; // bytes of one gate
-        for (int t = 0; t < steps; t++) {
-            Tensor xt = ctx.view1d(x, inputSize, (long) t * x.nb(1));
-            Tensor gates = ctx.add(ctx.add(ctx.mulMat(wIh, xt), ctx.mulMat(wHh, h)), b);   // [4H]
-            Tensor i = ctx.sigmoid(ctx.view1d(gates, hidden, 0));
-            Tensor f = ctx.sigmoid(ctx.view1d(gates, hidden, hb));
-            Tensor g = ctx.tanh(ctx.view1d(gates, hidden, 2 * hb));
-            Tensor o = ctx.sigmoid(ctx.view1d(gates, hidden, 3 * hb));
-            c = ctx.add(ctx.mul(f, c), ctx.mul(i, g));
-            h = ctx.mul(o, ctx.tanh(c));
+        Tensor h0 = ctx.newTensor1d(GgmlType.F32, hidden).setName("h0").setInput();
+        Tensor c0 = ctx.newTensor1d(GgmlType.F32, hidden).setName("c0").setInput();
+        Rnn.Unrolled u = Rnn.unroll(ctx, cell, x, List.of(h0, c0), null);
+        for (Tensor t : u.last()) {
+            t.setOutput();
         }
-        h.setName("h_last").setOutput();
-        c.setName("c_last").setOutput();
-        return Built.withWeights(Graph.build(h), List.of(wIh, wHh, b));
+        return Built.withWeights(Rnn.graph(u), cell.weights());
     }
 
     /** {@code n} element-wise ops in a chain over a [1024, 16] f32 tensor, in-place-capable and not, mixed. */

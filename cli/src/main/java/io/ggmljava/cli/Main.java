@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ggml", mixinStandardHelpOptions = true, version = "ggml-java 0.1.0",
         description = "ggml-java: a pure-Java ggml. Memory sizing, golden checks, GGUF inspection, benchmarks.",
-        subcommands = {SizeCommand.class, AllocReportCommand.class, TestInfoCommand.class, GoldenCommand.class,
-                BenchCommand.class})
+        subcommands = {SizeCommand.class, RnnCommand.class, GraphBenchCommand.class, AllocReportCommand.class, TestInfoCommand.class, GoldenCommand.class,
+                BenchCommand.class, GgufCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -38,7 +38,18 @@ class AllocReportCommandTest {
     }
 
     @Test
-    void theLstmHas18NodesPerStep() {
-        assertEquals(18 * 100, AllocBenchmarks.lstm(256, 256, 100).graph().nodeCount());
+    void ggmlsPlannerGrowsTheLstmBufferByFiveKibPerStep() {
+        // ANCHORS.md: ggml's compute buffer for the seed's LSTM is 502 KiB at T = 100 and grows 5.0 KiB per step
+        for (int steps : new int[]{100, 200}) {
+            AllocBenchmarks.Built b = AllocBenchmarks.lstm(256, 256, steps);
+            long bytes = io.ggmljava.alloc.Planner.dynamic().plan(b.graph(), b.options()).computeBytes();
+            assertEquals(steps * 5.02, bytes / 1024.0, steps * 0.05, "T=" + steps);
+        }
+    }
+
+    @Test
+    void theLstmHas19NodesPerStep() {
+        // models.Lstm adds both biases (b_ih, b_hh) as PyTorch does: one node more than the seed's 18
+        assertEquals(19 * 100, AllocBenchmarks.lstm(256, 256, 100).graph().nodeCount());
     }
 }

@@ -6,6 +6,39 @@ package io.ggmljava.core;
  * <p>Quantized types store {@link #blockSize()} elements in {@link #typeSize()} bytes; plain types have block size 1.
  * Ids that ggml has retired (4, 5, 31-33, 36-38) are listed with {@link #isRetired()} true and size 0 so that a file
  * naming them can be rejected by name instead of by a bare number.
+ *
+ * <p>Block layouts of the types the kernels implement (byte-identical to ggml's {@code ggml-common.h}; fields in
+ * order, little-endian; {@code d}/{@code m}/{@code dmin} are scales, minimums and super-block scales):
+ * <table class="striped">
+ * <caption>Block layouts</caption>
+ * <thead><tr><th>type</th><th>elements</th><th>bytes</th><th>fields</th><th>value of element</th></tr></thead>
+ * <tbody>
+ * <tr><td>q4_0</td><td>32</td><td>18</td><td>f16 d; u8 qs[16]</td><td>d * (q - 8)</td></tr>
+ * <tr><td>q4_1</td><td>32</td><td>20</td><td>f16 d; f16 m; u8 qs[16]</td><td>d * q + m</td></tr>
+ * <tr><td>q5_0</td><td>32</td><td>22</td><td>f16 d; u8 qh[4]; u8 qs[16]</td><td>d * (q - 16)</td></tr>
+ * <tr><td>q5_1</td><td>32</td><td>24</td><td>f16 d; f16 m; u8 qh[4]; u8 qs[16]</td><td>d * q + m</td></tr>
+ * <tr><td>q8_0</td><td>32</td><td>34</td><td>f16 d; i8 qs[32]</td><td>d * q</td></tr>
+ * <tr><td>q8_1</td><td>32</td><td>36</td><td>f16 d; f16 s (= d * sum q); i8 qs[32]</td><td>d * q</td></tr>
+ * <tr><td>q2_K</td><td>256</td><td>84</td><td>u8 scales[16] (4-bit scale | 4-bit min); u8 qs[64]; f16 d;
+ *     f16 dmin</td><td>d * sc * q - dmin * m, 16 groups of 16</td></tr>
+ * <tr><td>q3_K</td><td>256</td><td>110</td><td>u8 hmask[32]; u8 qs[64]; u8 scales[12] (6-bit); f16 d</td>
+ *     <td>d * (sc - 32) * (q - 4 if high bit clear), 16 groups of 16</td></tr>
+ * <tr><td>q4_K</td><td>256</td><td>144</td><td>f16 d; f16 dmin; u8 scales[12] (6-bit scales and mins);
+ *     u8 qs[128]</td><td>d * sc * q - dmin * m, 8 groups of 32</td></tr>
+ * <tr><td>q5_K</td><td>256</td><td>176</td><td>f16 d; f16 dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]</td>
+ *     <td>d * sc * q - dmin * m, 8 groups of 32</td></tr>
+ * <tr><td>q6_K</td><td>256</td><td>210</td><td>u8 ql[128]; u8 qh[64]; i8 scales[16]; f16 d</td>
+ *     <td>d * sc * (q - 32), 16 groups of 16</td></tr>
+ * <tr><td>q8_K</td><td>256</td><td>292</td><td>f32 d; i8 qs[256]; i16 bsums[16] (sums of 16 q)</td>
+ *     <td>d * q</td></tr>
+ * <tr><td>iq4_nl</td><td>32</td><td>18</td><td>f16 d; u8 qs[16] (indices)</td>
+ *     <td>d * kvalues[q], kvalues = -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113</td></tr>
+ * </tbody>
+ * </table>
+ * In the 32-element types element {@code j < 16} is the low nibble of {@code qs[j]} and {@code j + 16} its high
+ * nibble; the k-quants interleave as their {@code dequantize_row_*} functions do (documented with the kernels in
+ * {@code io.ggmljava.ops.scalar.quant}). Weights are multiplied with activations converted to
+ * {@code QuantKernels.dotType}: q8_0 for q4_0/q5_0/q8_0/iq4_nl, q8_1 for q4_1/q5_1, q8_K for the k-quants.
  */
 public enum GgmlType {
     F32(0, "f32", 1, 4, false),

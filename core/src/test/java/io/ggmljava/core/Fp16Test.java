@@ -140,6 +140,9 @@ class Fp16Test {
 
     // ---- edge floats ----
 
+    /** Random floats (uniform bits and Gaussian over many scales) added to the edge floats, in pairs. */
+    private static final int RANDOM_PAIRS = 200_000;
+
     /** Every tie between consecutive halves, its neighbours one f32 ulp away, and named edge values. */
     static float[] edgeFloats() {
         List<Float> l = new ArrayList<>();
@@ -166,7 +169,7 @@ class Fp16Test {
             l.add(Float.intBitsToFloat(nan));
         }
         SplittableRandom r = new SplittableRandom(42);
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < RANDOM_PAIRS; i++) {
             l.add(Float.intBitsToFloat(r.nextInt()));
             l.add((float) (r.nextGaussian() * Math.scalb(1.0, r.nextInt(-30, 20))));
         }
@@ -177,9 +180,11 @@ class Fp16Test {
         return out;
     }
 
+    private static final float[] EDGE = edgeFloats();
+
     @Test
     void edgeFloatsToF16MatchTheReference() {
-        for (float f : edgeFloats()) {
+        for (float f : EDGE) {
             assertEquals(refF32ToF16(f), Fp16.f32ToF16(f) & 0xFFFF,
                     () -> "f32 " + f + " (0x" + Integer.toHexString(Float.floatToRawIntBits(f)) + ")");
         }
@@ -195,7 +200,7 @@ class Fp16Test {
 
     @Test
     void edgeFloatsToBf16MatchTheReference() {
-        for (float f : edgeFloats()) {
+        for (float f : EDGE) {
             assertEquals(refF32ToBf16(f), Fp16.f32ToBf16(f) & 0xFFFF,
                     () -> "f32 0x" + Integer.toHexString(Float.floatToRawIntBits(f)));
         }
@@ -246,60 +251,71 @@ class Fp16Test {
         assertTrue(bulkForms().size() >= 3, "at least 128- and 256-bit vector forms");
     }
 
-    @Test
-    void everyHalfInBulk() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment halves = arena.allocate(2 * 0x10000);
-            for (int h = 0; h < 0x10000; h++) {
-                halves.set(I16, 2L * h, (short) h);
-            }
-            MemorySegment floats = arena.allocate(4 * 0x10000);
-            MemorySegment back = arena.allocate(2 * 0x10000);
-            for (Fp16Bulk b : bulkForms()) {
-                b.f16ToF32(halves, 0, floats, 0, 0x10000);
-                for (int h = 0; h < 0x10000; h++) {
-                    assertEquals(refF16ToF32Bits(h), floats.get(I32, 4L * h), b.name() + " f16 0x"
-                            + Integer.toHexString(h));
-                }
-                b.f32ToF16(floats, 0, back, 0, 0x10000);
-                for (int h = 0; h < 0x10000; h++) {
-                    assertEquals(Fp16.f32ToF16(Fp16.f16ToF32((short) h)), back.get(I16, 2L * h),
-                            b.name() + " f16 0x" + Integer.toHexString(h) + " and back");
-                }
-                b.bf16ToF32(halves, 0, floats, 0, 0x10000);
-                for (int h = 0; h < 0x10000; h++) {
-                    assertEquals(h << 16, floats.get(I32, 4L * h), b.name() + " bf16 0x" + Integer.toHexString(h));
-                }
-                b.f32ToBf16(floats, 0, back, 0, 0x10000);
-                for (int h = 0; h < 0x10000; h++) {
-                    assertEquals(Fp16.f32ToBf16(Fp16.bf16ToF32((short) h)), back.get(I16, 2L * h),
-                            b.name() + " bf16 0x" + Integer.toHexString(h) + " and back");
-                }
-            }
+    /** Fails with the first differing element if {@code got} differs from {@code want} ({@code size}-byte items). */
+    private static void assertSameItems(MemorySegment want, MemorySegment got, int size, String what) {
+        long at = want.mismatch(got);
+        if (at >= 0) {
+            long i = at / size;
+            long w = size == 2 ? want.get(I16, i * 2) & 0xFFFF : want.get(I32, i * 4) & 0xFFFFFFFFL;
+            long g = size == 2 ? got.get(I16, i * 2) & 0xFFFF : got.get(I32, i * 4) & 0xFFFFFFFFL;
+            throw new AssertionError(what + ": element " + i + " is 0x" + Long.toHexString(g) + ", expected 0x"
+                    + Long.toHexString(w));
         }
     }
 
     @Test
+    void everyHalfInBulk() {
+        int n = 0x10000;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment halves = arena.allocate(2L * n);
+            MemorySegment f16Wide = arena.allocate(4L * n);
+            MemorySegment f16Back = arena.allocate(2L * n);
+            MemorySegment bf16Back = arena.allocate(2L * n);
+            for (int h = 0; h < n; h++) {
+                halves.set(I16, 2L * h, (short) h);
+                f16Wide.set(I32, 4L * h, refF16ToF32Bits(h));
+                f16Back.set(I16, 2L * h, Fp16.f32ToF16(Fp16.f16ToF32((short) h)));
+                bf16Back.set(I16, 2L * h, Fp16.f32ToBf16(Fp16.bf16ToF32((short) h)));
+            }
+            MemorySegment floats = arena.allocate(4L * n);
+            MemorySegment back = arena.allocate(2L * n);
+            for (Fp16Bulk b : bulkForms()) {
+                b.f16ToF32(halves, 0, floats, 0, n);
+                assertSameItems(f16Wide, floats, 4, b.name() + " f16ToF32");
+                b.f32ToF16(floats, 0, back, 0, n);
+                assertSameItems(f16Back, back, 2, b.name() + " f16 -> f32 -> f16");
+                b.bf16ToF32(halves, 0, floats, 0, n);
+                for (int h = 0; h < n; h++) {
+                    if (floats.get(I32, 4L * h) != h << 16) {
+                        throw new AssertionError(b.name() + " bf16ToF32 of 0x" + Integer.toHexString(h));
+                    }
+                }
+                b.f32ToBf16(floats, 0, back, 0, n);
+                assertSameItems(bf16Back, back, 2, b.name() + " bf16 -> f32 -> bf16");
+            }
+        }
+    }
+
+    /** The ties, their neighbours, the named values and the first 20,000 random floats (vector code is slow to warm). */
+    @Test
     void edgeFloatsInBulk() {
-        float[] edge = edgeFloats();
+        float[] edge = java.util.Arrays.copyOf(EDGE, EDGE.length - 2 * RANDOM_PAIRS + 20_000);
         int n = edge.length;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment src = arena.allocate(4L * n);
+            MemorySegment wantF16 = arena.allocate(2L * n);
+            MemorySegment wantBf16 = arena.allocate(2L * n);
             for (int i = 0; i < n; i++) {
                 src.set(I32, 4L * i, Float.floatToRawIntBits(edge[i]));
+                wantF16.set(I16, 2L * i, Fp16.f32ToF16(edge[i]));
+                wantBf16.set(I16, 2L * i, Fp16.f32ToBf16(edge[i]));
             }
             MemorySegment dst = arena.allocate(2L * n);
             for (Fp16Bulk b : bulkForms()) {
                 b.f32ToF16(src, 0, dst, 0, n);
-                for (int i = 0; i < n; i++) {
-                    assertEquals(Fp16.f32ToF16(edge[i]), dst.get(I16, 2L * i), b.name() + " f32->f16 of 0x"
-                            + Integer.toHexString(Float.floatToRawIntBits(edge[i])));
-                }
+                assertSameItems(wantF16, dst, 2, b.name() + " f32ToF16 of edge floats");
                 b.f32ToBf16(src, 0, dst, 0, n);
-                for (int i = 0; i < n; i++) {
-                    assertEquals(Fp16.f32ToBf16(edge[i]), dst.get(I16, 2L * i), b.name() + " f32->bf16 of 0x"
-                            + Integer.toHexString(Float.floatToRawIntBits(edge[i])));
-                }
+                assertSameItems(wantBf16, dst, 2, b.name() + " f32ToBf16 of edge floats");
             }
         }
     }

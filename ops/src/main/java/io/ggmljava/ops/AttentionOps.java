@@ -1,6 +1,7 @@
 package io.ggmljava.ops;
 
 import io.ggmljava.core.GgmlType;
+import io.ggmljava.core.Op;
 import io.ggmljava.core.Tensor;
 import io.ggmljava.core.UnsupportedTypeException;
 import java.lang.foreign.MemorySegment;
@@ -24,9 +25,9 @@ final class AttentionOps {
     private AttentionOps() {
     }
 
-    /** Per thread: the f32 accumulator, the f16 accumulator / f32 V row, and Q in K's dot type (D floats each). */
+    /** Per thread: the accumulator, a V row converted to f32, and Q in K's dot type (D floats each), as ggml. */
     static long workSize(Tensor node, int nTasks) {
-        if (node.op() != io.ggmljava.core.Op.FLASH_ATTN_EXT) {
+        if (node.op() != Op.FLASH_ATTN_EXT) {
             return 0;
         }
         return (long) nTasks * (3 * node.src(0).ne(0) + PAD_F32) * Float.BYTES;
@@ -72,9 +73,8 @@ final class AttentionOps {
 
         MemorySegment work = cp.work();
         long base = (long) cp.ith() * (3L * d + PAD_F32) * Float.BYTES;
-        long vkq32 = base;                   // f32 accumulator (and the result)
-        long vkq16 = base + 4L * d;          // f16 accumulator when V is f16 ...
-        long v32 = vkq16;                    // ... or V's row converted to f32 otherwise
+        long vkq32 = base;                   // the accumulator (f16 values when V is f16) and the result
+        long v32 = base + 4L * d;            // V's row converted to f32 (quantized V)
         long qq = base + 8L * d;             // Q converted to K's dot type
 
         MemorySegment qd = q.data();
@@ -96,11 +96,7 @@ final class AttentionOps {
 
             float sum = 0.0f;
             float max = Float.NEGATIVE_INFINITY;
-            if (vHalf) {
-                work.asSlice(vkq16, 2L * d).fill((byte) 0);
-            } else {
-                work.asSlice(vkq32, 4L * d).fill((byte) 0);
-            }
+            work.asSlice(vkq32, 4L * d).fill((byte) 0);
             long maskRow = md != null ? iq1 * mask.nb(1) : 0;
             long kBase = (iq2 / rk2) * k.nb(2) + (iq3 / rk3) * k.nb(3);
             long vBase = (iq2 / rv2) * v.nb(2) + (iq3 / rv3) * v.nb(3);
@@ -136,7 +132,7 @@ final class AttentionOps {
                     max = s;
                     ms = (float) Math.exp(mOld - max);
                     if (vHalf) {
-                        ak.scaleF16(work, vkq16, d, ms);
+                        ak.scaleHalf(work, vkq32, d, ms);
                     } else {
                         ak.scaleF32(work, vkq32, d, ms);
                     }
@@ -144,7 +140,7 @@ final class AttentionOps {
                     vs = (float) Math.exp(s - max);
                 }
                 if (vHalf) {
-                    ak.madF16(work, vkq16, vd, vOff, d, vs);
+                    ak.madHalf(work, vkq32, vd, vOff, d, vs);
                 } else {
                     switch (vType) {
                         case F32 -> ak.madF32(work, vkq32, vd, vOff, d, vs);
@@ -157,9 +153,6 @@ final class AttentionOps {
                 sum = Math.fma(sum, ms, vs); // ggml: S = S*ms + vs, contracted to one FMA
             }
 
-            if (vHalf) {
-                ak.fromF16(work, vkq16, work, vkq32, d);
-            }
             ak.scaleF32(work, vkq32, d, 1.0f / sum);
             // dst is [D, n_head, n_q, ne3]: the row of (head iq2, query iq1)
             MemorySegment.copy(work, vkq32, out, iq2 * dst.nb(1) + iq1 * dst.nb(2) + iq3 * dst.nb(3), 4L * d);

@@ -68,6 +68,12 @@ public record RopeSpec(int ne0, int nDims, boolean neox, float thetaScale, float
                 corr[0], corr[1], freqFactors, sinSign);
     }
 
+    /** The same rotation on rows of exactly {@code nDims} elements (nothing to copy after them). */
+    public static RopeSpec rotatedOnly(RopeSpec s) {
+        return s.ne0 == s.nDims ? s : new RopeSpec(s.nDims, s.nDims, s.neox, s.thetaScale, s.freqScale, s.extFactor,
+                s.mscale, s.corrLow, s.corrHigh, s.freqFactors, s.sinSign);
+    }
+
     /**
      * {@code ggml_rope_yarn_corr_dims}: the first and last dimension of YaRN's ramp, in float arithmetic as ggml.
      * The comparisons are written as ggml's MAX/MIN macros so that infinities and NaN fall the same way.

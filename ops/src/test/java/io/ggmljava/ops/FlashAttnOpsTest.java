@@ -145,6 +145,59 @@ class FlashAttnOpsTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"Q8_0, F16", "Q4_0, Q8_0", "F16, BF16"})
+    void quantizedKeysAndValuesGoThroughTheQuantKernels(GgmlType kt, GgmlType vt) {
+        // K and V made from f32 data, then compared with float64 attention over their dequantized values; Q is
+        // rounded to K's dot type (q8_0 for q4_0/q8_0), which the bound allows for
+        int d = 64;
+        int nKv = 40;
+        try (Arena arena = Arena.ofShared()) {
+            Context ctx = new Context();
+            Random rnd = new Random(kt.ordinal() * 7L + vt.ordinal());
+            Tensor q = ctx.newTensor(GgmlType.F32, d, 3, 4);
+            OpHarness.alloc(arena, q);
+            OpHarness.fill(q, rnd, -1, 1);
+            Tensor k = quantized(ctx, arena, rnd, kt, d, nKv, 2);
+            Tensor v = quantized(ctx, arena, rnd, vt, d, nKv, 2);
+            Tensor r = ctx.flashAttnExt(q, k, v, null, 0.125f, 0, 0);
+            OpHarness.alloc(arena, r);
+            Tensor kf = dequantized(ctx, arena, k);
+            Tensor vf = dequantized(ctx, arena, v);
+            Tensor rf = ctx.flashAttnExt(q, kf, vf, null, 0.125f, 0, 0);
+            float[] ref = reference(rf);
+            float[] scalar = OpHarness.compute(KernelProvider.scalar(), r, 1);
+            assertTrue(OpHarness.nmse(scalar, ref) < 1e-4, "scalar nmse " + OpHarness.nmse(scalar, ref));
+            for (KernelProvider p : OpHarness.vectorProviders()) {
+                float[] out = OpHarness.compute(p, r, 2);
+                assertTrue(OpHarness.nmse(out, scalar) < 1e-9, p.name() + " vs scalar " + OpHarness.nmse(out, scalar));
+            }
+        }
+    }
+
+    private static Tensor quantized(Context ctx, Arena arena, Random rnd, GgmlType type, int d, int n, int heads) {
+        Tensor t = ctx.newTensor(type, d, n, heads);
+        OpHarness.alloc(arena, t);
+        MemorySegment row = arena.allocate(4L * d);
+        for (long r = 0; r < (long) n * heads; r++) {
+            for (int i = 0; i < d; i++) {
+                row.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, i, rnd.nextFloat() * 2 - 1);
+            }
+            KernelProvider.scalar().quant().quantizeRow(type, row, 0, t.data(), r * t.nb(1), d);
+        }
+        return t;
+    }
+
+    private static Tensor dequantized(Context ctx, Arena arena, Tensor t) {
+        Tensor f = ctx.newTensor(GgmlType.F32, t.shape());
+        OpHarness.alloc(arena, f);
+        for (long r = 0; r < t.nrows(); r++) {
+            KernelProvider.scalar().quant().dequantizeRow(t.type(), t.data(), r * t.nb(1), f.data(), r * f.nb(1),
+                    t.ne(0));
+        }
+        return f;
+    }
+
     @Test
     void fullyMaskedRowGivesNaNLikeGgml() {
         // every key masked: ggml divides 0 by a zero sum
@@ -187,15 +240,17 @@ class FlashAttnOpsTest {
                 MemorySegment b = arena.allocate(2L * n + 6);
                 s.toF16(x32, 12, a, 6, n);
                 v.toF16(x32, 12, b, 6, n);
-                s.madF16(a, 6, x16, 6, n, 0.37f);
-                v.madF16(b, 6, x16, 6, n, 0.37f);
-                s.scaleF16(a, 6, n, 0.61f);
-                v.scaleF16(b, 6, n, 0.61f);
-                assertEquals(-1L, a.mismatch(b), p.name() + " f16 mad/scale");
+                assertEquals(-1L, a.mismatch(b), p.name() + " toF16");
                 MemorySegment c = arena.allocate(4L * n + 12);
                 MemorySegment e = arena.allocate(4L * n + 12);
                 s.fromF16(a, 6, c, 12, n);
                 v.fromF16(b, 6, e, 12, n);
+                assertEquals(-1L, c.mismatch(e), p.name() + " fromF16");
+                s.madHalf(c, 12, x16, 6, n, 0.37f);
+                v.madHalf(e, 12, x16, 6, n, 0.37f);
+                s.scaleHalf(c, 12, n, 0.61f);
+                v.scaleHalf(e, 12, n, 0.61f);
+                assertEquals(-1L, c.mismatch(e), p.name() + " half mad/scale");
                 s.madF32(c, 12, x32, 12, n, 1.7f);
                 v.madF32(e, 12, x32, 12, n, 1.7f);
                 s.scaleF32(c, 12, n, 0.3f);

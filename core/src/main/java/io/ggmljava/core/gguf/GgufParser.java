@@ -38,6 +38,9 @@ final class GgufParser {
     static final long DEFAULT_ALIGNMENT = 32;
     static final String ALIGNMENT_KEY = "general.alignment";
 
+    private static final String[] NE_OF_TENSOR = {"ne[0] of tensor", "ne[1] of tensor", "ne[2] of tensor",
+        "ne[3] of tensor"};
+
     /** Fewest bytes of one KV pair: key length (8), type (4), a 1-byte value. */
     private static final int MIN_KV_BYTES = 13;
     /** Fewest bytes of one tensor info: name length (8), n_dims (4), one dim (8), type (4), offset (8). */
@@ -68,7 +71,7 @@ final class GgufParser {
     }
 
     private Header parse(boolean headerOnly) {
-        need(4, "the magic");
+        need(4, "the magic", null);
         int magic = seg.get(I32, 0);
         if (magic != MAGIC) {
             throw fail(0, Rule.BAD_MAGIC, "expected \"GGUF\" (47 47 55 46), found " + hexBytes(0, 4));
@@ -77,16 +80,16 @@ final class GgufParser {
         int version = readVersion();
 
         long nTensorsPos = pos;
-        long nTensors = readU64("n_tensors");
+        long nTensors = readU64("n_tensors", null);
         long nKvPos = pos;
-        long nKv = readU64("n_kv");
+        long nKv = readU64("n_kv", null);
         long rest = size - pos;
-        if (nTensors < 0 || nTensors > rest / MIN_TENSOR_INFO_BYTES) {
+        if (nTensors < 0 || nTensors > rest / MIN_TENSOR_INFO_BYTES || nTensors > Integer.MAX_VALUE - 8) {
             throw fail(nTensorsPos, Rule.COUNT_TOO_LARGE, "n_tensors " + Long.toUnsignedString(nTensors)
                     + " needs at least " + MIN_TENSOR_INFO_BYTES + " bytes each, only " + rest + " bytes follow");
         }
         long restForKv = rest - nTensors * MIN_TENSOR_INFO_BYTES;
-        if (nKv < 0 || nKv > restForKv / MIN_KV_BYTES) {
+        if (nKv < 0 || nKv > restForKv / MIN_KV_BYTES || nKv > Integer.MAX_VALUE - 8) {
             throw fail(nKvPos, Rule.COUNT_TOO_LARGE, "n_kv " + Long.toUnsignedString(nKv) + " needs at least "
                     + MIN_KV_BYTES + " bytes each, only " + restForKv + " bytes follow besides the tensor infos");
         }
@@ -95,12 +98,12 @@ final class GgufParser {
         long alignment = DEFAULT_ALIGNMENT;
         for (long i = 0; i < nKv; i++) {
             long keyPos = pos;
-            String key = readString("key of KV " + i);
+            String key = readString("the key of a KV pair", null);
             if (kv.containsKey(key)) {
                 throw fail(keyPos, Rule.DUPLICATE_KEY, "key '" + key + "' occurs twice");
             }
             long typePos = pos;
-            GgufType type = readValueType("value of '" + key + "'");
+            GgufType type = readValueType("the value of", key);
             long valuePos = pos;
             GgufValue value = readValue(type, 0, key);
             if (key.equals(ALIGNMENT_KEY)) {
@@ -125,7 +128,7 @@ final class GgufParser {
 
     private int readVersion() {
         long versionPos = pos;
-        int version = readI32("the version");
+        int version = readI32("the version", null);
         if (version == 2 || version == 3) {
             return version;
         }
@@ -153,13 +156,13 @@ final class GgufParser {
 
     // ---- values ----
 
-    private GgufType readValueType(String what) {
+    private GgufType readValueType(String what, String key) {
         long typePos = pos;
-        int id = readI32("the type of " + what);
+        int id = readI32("the type of " + what, key);
         GgufType type = GgufType.byId(Integer.toUnsignedLong(id));
         if (type == null) {
-            throw fail(typePos, Rule.UNKNOWN_VALUE_TYPE, "type id " + Integer.toUnsignedString(id) + " of " + what
-                    + " (known: 0..12)");
+            throw fail(typePos, Rule.UNKNOWN_VALUE_TYPE, "type id " + Integer.toUnsignedString(id) + " of "
+                    + describe(what, key) + " (known: 0..12)");
         }
         return type;
     }
@@ -168,32 +171,32 @@ final class GgufParser {
     private GgufValue readValue(GgufType type, int depth, String key) {
         long valuePos = pos;
         return switch (type) {
-            case U8 -> new GgufValue.U8(Byte.toUnsignedInt(readByte(key)));
-            case I8 -> new GgufValue.I8(readByte(key));
-            case U16 -> new GgufValue.U16(Short.toUnsignedInt(readI16(key)));
-            case I16 -> new GgufValue.I16(readI16(key));
-            case U32 -> new GgufValue.U32(Integer.toUnsignedLong(readI32(key)));
-            case I32 -> new GgufValue.I32(readI32(key));
+            case U8 -> new GgufValue.U8(Byte.toUnsignedInt(readByte("a value of", key)));
+            case I8 -> new GgufValue.I8(readByte("a value of", key));
+            case U16 -> new GgufValue.U16(Short.toUnsignedInt(readI16("a value of", key)));
+            case I16 -> new GgufValue.I16(readI16("a value of", key));
+            case U32 -> new GgufValue.U32(Integer.toUnsignedLong(readI32("a value of", key)));
+            case I32 -> new GgufValue.I32(readI32("a value of", key));
             case F32 -> {
-                need(4, key);
+                need(4, "a value of", key);
                 float f = seg.get(F32, pos);
                 pos += 4;
                 yield new GgufValue.F32(f);
             }
             case BOOL -> {
-                byte b = readByte(key);
+                byte b = readByte("a value of", key);
                 if (b != 0 && b != 1) {
                     throw fail(valuePos, Rule.INVALID_VALUE, "bool of '" + key + "' is " + Byte.toUnsignedInt(b)
                             + ", must be 0 or 1");
                 }
                 yield new GgufValue.Bool(b == 1);
             }
-            case STRING -> new GgufValue.Str(readString("string of '" + key + "'"));
+            case STRING -> new GgufValue.Str(readString("a string of", key));
             case ARRAY -> readArray(depth + 1, key);
-            case U64 -> new GgufValue.U64(readU64(key));
-            case I64 -> new GgufValue.I64(readU64(key));
+            case U64 -> new GgufValue.U64(readU64("a value of", key));
+            case I64 -> new GgufValue.I64(readU64("a value of", key));
             case F64 -> {
-                need(8, key);
+                need(8, "a value of", key);
                 double d = seg.get(F64, pos);
                 pos += 8;
                 yield new GgufValue.F64(d);
@@ -207,9 +210,9 @@ final class GgufParser {
             throw fail(arrPos, Rule.NESTING_TOO_DEEP, "array in '" + key + "' nested " + depth
                     + " deep, at most " + MAX_NESTING + " levels are accepted");
         }
-        GgufType elemType = readValueType("the elements of array '" + key + "'");
+        GgufType elemType = readValueType("the elements of array", key);
         long countPos = pos;
-        long count = readU64("the element count of array '" + key + "'");
+        long count = readU64("the element count of array", key);
         long rest = size - pos;
         if (count < 0 || count > rest / elemType.minSize() || count > Integer.MAX_VALUE - 8) {
             throw fail(countPos, Rule.COUNT_TOO_LARGE, "array '" + key + "' has " + Long.toUnsignedString(count)
@@ -223,20 +226,20 @@ final class GgufParser {
         return new GgufValue.Arr(elemType, elements);
     }
 
-    private String readString(String what) {
+    private String readString(String what, String subject) {
         long lenPos = pos;
-        long len = readU64("the length of " + what);
+        long len = readU64(what, subject); // (its u64 length)
         long rest = size - pos;
         if (len < 0 || len > rest || len > Integer.MAX_VALUE - 8) {
-            throw fail(lenPos, Rule.COUNT_TOO_LARGE, "length " + Long.toUnsignedString(len) + " of " + what
-                    + " is larger than the rest of the file (" + rest + " bytes)");
+            throw fail(lenPos, Rule.COUNT_TOO_LARGE, "length " + Long.toUnsignedString(len) + " of "
+                    + describe(what, subject) + " is larger than the rest of the file (" + rest + " bytes)");
         }
-        String s = decode(lenPos, (int) len, what);
+        String s = decode(lenPos, (int) len, what, subject);
         pos += len;
         return s;
     }
 
-    private String decode(long lenPos, int len, String what) {
+    private String decode(long lenPos, int len, String what, String subject) {
         byte[] bytes = seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
         boolean ascii = true;
         for (byte b : bytes) {
@@ -251,7 +254,7 @@ final class GgufParser {
         try {
             return utf8.decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw fail(lenPos, Rule.INVALID_VALUE, what + " is not valid UTF-8");
+            throw fail(lenPos, Rule.INVALID_VALUE, describe(what, subject) + " is not valid UTF-8");
         }
     }
 
@@ -259,20 +262,20 @@ final class GgufParser {
 
     private GgufTensorInfo readTensorInfo(int i, Set<String> names, long alignment) {
         long namePos = pos;
-        long nameLen = readU64("the name length of tensor " + i);
+        long nameLen = readU64("the name length of tensor " + i, null);
         if (nameLen < 0 || nameLen > MAX_NAME_BYTES) {
             throw fail(namePos, Rule.TENSOR_NAME, "name of tensor " + i + " is " + Long.toUnsignedString(nameLen)
                     + " bytes long, at most " + MAX_NAME_BYTES + " are allowed (ggml's GGML_MAX_NAME)");
         }
-        need(nameLen, "the name of tensor " + i);
-        String name = decode(namePos, (int) nameLen, "the name of tensor " + i);
+        need(nameLen, "the name of tensor " + i, null);
+        String name = decode(namePos, (int) nameLen, "the name of tensor " + i, null);
         pos += nameLen;
         if (!names.add(name)) {
             throw fail(namePos, Rule.DUPLICATE_TENSOR, "tensor '" + name + "' occurs twice");
         }
 
         long nDimsPos = pos;
-        int nDims = readI32("n_dims of tensor '" + name + "'");
+        int nDims = readI32("n_dims of tensor", name);
         if (nDims < 1 || nDims > 4) {
             throw fail(nDimsPos, Rule.BAD_N_DIMS, "tensor '" + name + "' has n_dims " + Integer.toUnsignedString(nDims)
                     + ", must be 1..4");
@@ -281,7 +284,7 @@ final class GgufParser {
         long dimsPos = pos;
         for (int d = 0; d < nDims; d++) {
             long dimPos = pos;
-            ne[d] = readU64("ne[" + d + "] of tensor '" + name + "'");
+            ne[d] = readU64(NE_OF_TENSOR[d], name);
             if (ne[d] < 0) {
                 throw fail(dimPos, Rule.NEGATIVE_DIM, "tensor '" + name + "' has ne[" + d + "] = " + ne[d]);
             }
@@ -296,7 +299,7 @@ final class GgufParser {
         }
 
         long typePos = pos;
-        int typeId = readI32("the type of tensor '" + name + "'");
+        int typeId = readI32("the type of tensor", name);
         GgmlType type = GgmlType.byId(typeId);
         if (type == null || type.isRetired()) {
             throw fail(typePos, Rule.UNKNOWN_TENSOR_TYPE, "tensor '" + name + "' has type id " + typeId
@@ -317,7 +320,7 @@ final class GgufParser {
         }
 
         long offsetPos = pos;
-        long offset = readU64("the data offset of tensor '" + name + "'");
+        long offset = readU64("the data offset of tensor", name);
         if (offset < 0) {
             throw fail(offsetPos, Rule.DATA_OUT_OF_RANGE, "tensor '" + name + "' has data offset "
                     + Long.toUnsignedString(offset));
@@ -383,34 +386,41 @@ final class GgufParser {
 
     // ---- primitives ----
 
-    private void need(long n, String what) {
+    // Each read names what it reads as {@code what} + {@code subject} (a key or tensor name); the two are joined
+    // only when the read fails, so that reading a 100k-element array builds no strings.
+
+    private static String describe(String what, String subject) {
+        return subject == null ? what : what + " '" + subject + "'";
+    }
+
+    private void need(long n, String what, String subject) {
         if (size - pos < n) {
-            throw fail(size, Rule.TRUNCATED, "the file ends at byte " + size + " but " + what + " needs " + n
-                    + " bytes from byte " + pos);
+            throw fail(size, Rule.TRUNCATED, "the file ends at byte " + size + " but " + describe(what, subject)
+                    + " needs " + n + " bytes from byte " + pos);
         }
     }
 
-    private byte readByte(String what) {
-        need(1, what);
+    private byte readByte(String what, String subject) {
+        need(1, what, subject);
         return seg.get(ValueLayout.JAVA_BYTE, pos++);
     }
 
-    private short readI16(String what) {
-        need(2, what);
+    private short readI16(String what, String subject) {
+        need(2, what, subject);
         short v = seg.get(I16, pos);
         pos += 2;
         return v;
     }
 
-    private int readI32(String what) {
-        need(4, what);
+    private int readI32(String what, String subject) {
+        need(4, what, subject);
         int v = seg.get(I32, pos);
         pos += 4;
         return v;
     }
 
-    private long readU64(String what) {
-        need(8, what);
+    private long readU64(String what, String subject) {
+        need(8, what, subject);
         long v = seg.get(I64, pos);
         pos += 8;
         return v;

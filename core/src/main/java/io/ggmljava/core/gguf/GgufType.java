@@ -49,7 +49,7 @@ public enum GgufType {
         return fixedSize;
     }
 
-    /** The fewest bytes a value of this type takes: a string is at least its u64 length, an array its type and count. */
+    /** The fewest bytes a value of this type takes: a string its u64 length, an array its type and count. */
     public int minSize() {
         return switch (this) {
             case STRING -> 8;

@@ -173,7 +173,8 @@ public final class GgufWriter {
             try {
                 long rows = Math.multiplyExact(Math.multiplyExact(ne4[1], ne4[2]), ne4[3]);
                 Math.multiplyExact(ne4[0], rows);
-                nbytes = Math.multiplyExact(Math.multiplyExact(ne4[0] / type.blockSize(), (long) type.typeSize()), rows);
+                long rowBytes = Math.multiplyExact(ne4[0] / type.blockSize(), (long) type.typeSize());
+                nbytes = Math.multiplyExact(rowBytes, rows);
             } catch (ArithmeticException e) {
                 throw new GgmlException(what + ": element count or size overflows a long");
             }

@@ -51,20 +51,25 @@ public final class ScalarAttentionKernels implements AttentionKernels {
         return (float) sum;
     }
 
+    /** Rounds to the nearest f16 value (ties to even), returned as f32. */
+    private static float half(float f) {
+        return Fp16.f16ToF32(Fp16.f32ToF16(f));
+    }
+
     @Override
-    public void scaleF16(MemorySegment y, long yOff, int n, float v) {
+    public void scaleHalf(MemorySegment y, long yOff, int n, float v) {
         for (int i = 0; i < n; i++) {
-            long o = yOff + 2L * i;
-            y.set(F16, o, Fp16.f32ToF16(Fp16.f16ToF32(y.get(F16, o)) * v));
+            long o = yOff + 4L * i;
+            y.set(F32, o, half(y.get(F32, o) * v));
         }
     }
 
     @Override
-    public void madF16(MemorySegment y, long yOff, MemorySegment x, long xOff, int n, float v) {
+    public void madHalf(MemorySegment y, long yOff, MemorySegment x, long xOff, int n, float v) {
         for (int i = 0; i < n; i++) {
-            long o = yOff + 2L * i;
+            long o = yOff + 4L * i;
             float xi = Fp16.f16ToF32(x.get(F16, xOff + 2L * i));
-            y.set(F16, o, Fp16.f32ToF16(Math.fma(xi, v, Fp16.f16ToF32(y.get(F16, o)))));
+            y.set(F32, o, half(Math.fma(xi, v, y.get(F32, o))));
         }
     }
 

@@ -19,7 +19,10 @@ import java.lang.foreign.MemorySegment;
  * <p>Types: q4_0 q4_1 q5_0 q5_1 q8_0 q8_1 q2_K q3_K q4_K q5_K q6_K q8_K iq4_nl, f16, bf16 (and f32 as a copy).
  * Every quantizer is bit-exact with ggml's ({@code quantize_row_*_ref}, {@code ggml_quantize_chunk} with and
  * without importance matrix, and the CPU backend's activation converters); dequantization is bit-exact with
- * {@code dequantize_row_*}; dot products equal ggml's up to float reassociation.
+ * {@code dequantize_row_*}; dot products equal ggml's up to float reassociation. (ggml builds its quantizers in
+ * {@code ggml-base} without {@code -march}, so without FMA contraction; the Java code repeats its f32 operations in
+ * C's order, which is what makes the searches land on the same levels.) {@code ggml_quantize_chunk} rejects q8_1 and
+ * q8_K; here {@link #quantizeChunk} quantizes them with the reference quantizer.
  */
 public final class ScalarQuantKernels implements QuantKernels {
     public static final ScalarQuantKernels INSTANCE = new ScalarQuantKernels();

@@ -83,7 +83,7 @@ public final class ScalarRopeKernels implements RopeKernels {
     }
 
     /** Copies the elements past {@code nDims} unchanged (raw bytes, so f16 NaN payloads survive). */
-    static void copyTail(RopeSpec spec, int elemBytes, MemorySegment src, long srcOff, MemorySegment dst, long dstOff) {
+    public static void copyTail(RopeSpec spec, int elemBytes, MemorySegment src, long srcOff, MemorySegment dst, long dstOff) {
         long rest = (long) (spec.ne0() - spec.nDims()) * elemBytes;
         if (rest > 0) {
             long skip = (long) spec.nDims() * elemBytes;

@@ -1,11 +1,13 @@
 package io.ggmljava.ops.vector;
 
 import io.ggmljava.core.Fp16;
+import io.ggmljava.ops.AttentionKernels;
 import io.ggmljava.ops.ConvKernels;
 import io.ggmljava.ops.ConvSpecs;
 import io.ggmljava.ops.scalar.ScalarConvKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -14,27 +16,26 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Fast paths of {@link ConvKernels}, bit-identical to the scalar ones except for the dot products' summation order:
  * <ul>
- * <li>IM2COL with dilation 1 and contiguous input rows copies each in-image run of a kernel row in bulk;</li>
+ * <li>IM2COL with dilation 1 and contiguous input rows copies each in-image run of a kernel row in bulk (f32) or
+ * converts it without per-tap bounds checks (f16);</li>
  * <li>the transposed convolutions' dot products use the vector dots of {@link VectorAttentionKernels};</li>
  * <li>POOL_2D with horizontal stride 1 pools a vector of interior outputs at a time (same per-lane order);</li>
  * <li>POOL_1D (disjoint windows of a few elements) and the UPSCALE gather have no contiguous inner loop to
  * vectorize: the scalar code is the fast path there.</li>
  * </ul>
+ * A template (see {@link Specialized}): one copy per vector width.
  */
 final class VectorConvKernels implements ConvKernels {
+    static final VectorSpecies<Float> F = Specialized.species(MethodHandles.lookup());
+    static final VectorSpecies<Short> S = HalfVectors.shorts(F);
+    static final VectorSpecies<Integer> I = HalfVectors.ints(F);
+    static final AttentionKernels DOTS = Specialized.instance(VectorAttentionKernels.class, AttentionKernels.class, F);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ScalarConvKernels SCALAR = ScalarConvKernels.INSTANCE;
 
-    private final VectorSpecies<Float> fs;
-    private final HalfVectors half;
-    private final VectorAttentionKernels dots;
-
-    VectorConvKernels(VectorSpecies<Float> fs) {
-        this.fs = fs;
-        this.half = new HalfVectors(fs);
-        this.dots = new VectorAttentionKernels(fs);
+    public VectorConvKernels() {
     }
 
     @Override
@@ -44,7 +45,6 @@ final class VectorConvKernels implements ConvKernels {
             SCALAR.im2colPatch(g, src, imageOff, oh, ow, dst, dstOff, f16);
             return;
         }
-        int esz = f16 ? 2 : 4;
         int kw = g.kw();
         long ix0 = ow * g.s0() - g.p0();
         // kernel columns [xa, xb) fall inside the image
@@ -54,24 +54,27 @@ final class VectorConvKernels implements ConvKernels {
         for (int c = 0; c < g.ic(); c++) {
             for (int y = 0; y < g.kh(); y++, e += kw) {
                 long iy = oh * g.s1() + (long) y * g.d1() - g.p1();
-                long out = dstOff + e * esz;
-                if (iy < 0 || iy >= g.ih() || xa == xb) {
-                    dst.asSlice(out, (long) kw * esz).fill((byte) 0);
-                    continue;
-                }
-                if (xa > 0) {
-                    dst.asSlice(out, (long) xa * esz).fill((byte) 0);
-                }
-                long in = imageOff + c * g.nbC() + iy * g.nbH() + (ix0 + xa) * 4;
+                boolean rowInside = iy >= 0 && iy < g.ih();
+                int a = rowInside ? xa : kw;
+                int b = rowInside ? xb : kw;
+                long in = imageOff + c * g.nbC() + iy * g.nbH() + ix0 * 4;
                 if (f16) {
-                    for (int x = xa; x < xb; x++) {
-                        dst.set(I16, out + 2L * x, Fp16.f32ToF16(src.get(F32, in + 4L * (x - xa))));
+                    long out = dstOff + 2 * e;
+                    for (int x = 0; x < kw; x++) {
+                        float v = x >= a && x < b ? src.get(F32, in + 4L * x) : 0.0f;
+                        dst.set(I16, out + 2L * x, Fp16.f32ToF16(v));
                     }
                 } else {
-                    MemorySegment.copy(src, in, dst, out + 4L * xa, 4L * (xb - xa));
-                }
-                if (xb < kw) {
-                    dst.asSlice(out + (long) xb * esz, (long) (kw - xb) * esz).fill((byte) 0);
+                    long out = dstOff + 4 * e;
+                    for (int x = 0; x < a; x++) {
+                        dst.set(F32, out + 4L * x, 0.0f);
+                    }
+                    if (b > a) {
+                        MemorySegment.copy(src, in + 4L * a, dst, out + 4L * a, 4L * (b - a));
+                    }
+                    for (int x = Math.max(a, b); x < kw; x++) {
+                        dst.set(F32, out + 4L * x, 0.0f);
+                    }
                 }
             }
         }
@@ -79,12 +82,12 @@ final class VectorConvKernels implements ConvKernels {
 
     @Override
     public float dotF32(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
-        return dots.dotF32(x, xOff, y, yOff, n);
+        return DOTS.dotF32(x, xOff, y, yOff, n);
     }
 
     @Override
     public float dotF16(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
-        return dots.dotF16(x, xOff, y, yOff, n);
+        return DOTS.dotF16(x, xOff, y, yOff, n);
     }
 
     @Override
@@ -96,7 +99,7 @@ final class VectorConvKernels implements ConvKernels {
     @Override
     public void pool2dRow(ConvSpecs.Pool2d g, MemorySegment src, long planeOff, long nb1, long oy, MemorySegment dst,
                           long dstOff) {
-        int lanes = fs.length();
+        int lanes = F.length();
         if (g.s0() != 1 || g.ow() < 2L * lanes) {
             SCALAR.pool2dRow(g, src, planeOff, nb1, oy, dst, dstOff);
             return;
@@ -112,7 +115,7 @@ final class VectorConvKernels implements ConvKernels {
         int esz = g.f16() ? 2 : 4;
         float init = g.avg() ? 0.0f : -Float.MAX_VALUE;
         for (; ox + lanes <= hi; ox += lanes) {
-            FloatVector acc = FloatVector.broadcast(fs, init);
+            FloatVector acc = FloatVector.broadcast(F, init);
             for (int ky = 0; ky < g.k1(); ky++) {
                 if (iy + ky < 0 || iy + ky >= g.ih()) {
                     continue;
@@ -120,7 +123,7 @@ final class VectorConvKernels implements ConvKernels {
                 long row = planeOff + (iy + ky) * nb1 + (ox - g.p0()) * esz;
                 for (int kx = 0; kx < g.k0(); kx++) {
                     long at = row + (long) kx * esz;
-                    FloatVector v = g.f16() ? half.load(src, at) : FloatVector.fromMemorySegment(fs, src, at, LE);
+                    FloatVector v = g.f16() ? HalfVectors.load(S, I, src, at) : FloatVector.fromMemorySegment(F, src, at, LE);
                     acc = g.avg() ? acc.add(v) : acc.blend(v, v.compare(VectorOperators.GT, acc));
                 }
             }

@@ -33,48 +33,6 @@ final class VectorCopyKernels implements CopyKernels {
     VectorCopyKernels() {
     }
 
-    static IntVector loadHalves(MemorySegment s, long off) {
-        return (IntVector) ShortVector.fromMemorySegment(S, s, off, LE).convertShape(VectorOperators.S2I, I, 0);
-    }
-
-    static void storeHalves(IntVector h, MemorySegment d, long off) {
-        ((ShortVector) h.convertShape(VectorOperators.I2S, S, 0)).intoMemorySegment(d, off, LE);
-    }
-
-    /** f16 bit patterns (low 16 bits of each lane) to floats, exactly as {@link Float#float16ToFloat}. */
-    static FloatVector f16ToF32(IntVector h) {
-        IntVector em = h.and(0x7FFF);
-        IntVector bits = em.lanewise(VectorOperators.LSHL, 13);
-        IntVector r = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        r = r.blend(bits.or(0x7F800000), em.compare(VectorOperators.EQ, 0x7C00));
-        r = r.blend(bits.or(0x7FC00000), em.compare(VectorOperators.GT, 0x7C00));
-        return r.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-    }
-
-    /** Floats to f16 bit patterns exactly as {@link Float#floatToFloat16}. */
-    static IntVector f32ToF16(FloatVector v) {
-        IntVector w = v.reinterpretAsInts();
-        IntVector sign = w.lanewise(VectorOperators.LSHR, 16).and(0x8000);
-        IntVector a = w.and(0x7fffffff);
-        IntVector odd = a.lanewise(VectorOperators.LSHR, 13).and(1);
-        IntVector normal = a.add(0xC8000FFF).add(odd).lanewise(VectorOperators.LSHR, 13);
-        IntVector sub = a.reinterpretAsFloats().add(0.5f).reinterpretAsInts().sub(0x3F000000);
-        IntVector r = normal.blend(sub, a.compare(VectorOperators.LT, 0x38800000));
-        r = r.blend(0x7c00, a.compare(VectorOperators.GE, 0x477FF000));
-        IntVector nan = a.lanewise(VectorOperators.LSHR, 13).and(0x3ff).or(0x7e00);
-        r = r.blend(nan, a.compare(VectorOperators.GT, 0x7f800000));
-        return r.or(sign);
-    }
-
-    /** Floats to bf16 bit patterns as ggml (nearest even; NaN truncated and quieted). */
-    static IntVector f32ToBf16(FloatVector v) {
-        IntVector u = v.reinterpretAsInts();
-        IntVector lsb = u.lanewise(VectorOperators.LSHR, 16).and(1);
-        IntVector r = u.add(lsb).add(0x7fff).lanewise(VectorOperators.LSHR, 16);
-        IntVector nan = u.lanewise(VectorOperators.LSHR, 16).or(64);
-        return r.blend(nan, u.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000));
-    }
-
     @Override
     public void convert(GgmlType from, MemorySegment src, long srcOff, long srcStride, GgmlType to, MemorySegment dst,
                         long dstOff, long dstStride, int n) {
@@ -86,24 +44,50 @@ final class VectorCopyKernels implements CopyKernels {
         }
         int i = 0;
         int bound = F.loopBound(n);
+        // conversions written out in each loop on purpose: a helper taking or returning vectors is compiled on its
+        // own once hot, then too big to inline, and every call would box its vectors
         if (from == GgmlType.F32 && to == GgmlType.F16) {
             for (; i < bound; i += L) {
-                FloatVector v = FloatVector.fromMemorySegment(F, src, srcOff + 4L * i, LE);
-                storeHalves(f32ToF16(v), dst, dstOff + 2L * i);
+                // nearest even; subnormal halves via the 0.5f trick; overflow to inf; NaN keeps its high payload bits
+                IntVector w = FloatVector.fromMemorySegment(F, src, srcOff + 4L * i, LE).reinterpretAsInts();
+                IntVector a = w.and(0x7fffffff);
+                IntVector odd = a.lanewise(VectorOperators.LSHR, 13).and(1);
+                IntVector h = a.add(0xC8000FFF).add(odd).lanewise(VectorOperators.LSHR, 13);
+                IntVector sub = a.reinterpretAsFloats().add(0.5f).reinterpretAsInts().sub(0x3F000000);
+                h = h.blend(sub, a.compare(VectorOperators.LT, 0x38800000));
+                h = h.blend(0x7c00, a.compare(VectorOperators.GE, 0x477FF000));
+                IntVector nan = a.lanewise(VectorOperators.LSHR, 13).and(0x3ff).or(0x7e00);
+                h = h.blend(nan, a.compare(VectorOperators.GT, 0x7f800000));
+                h = h.or(w.lanewise(VectorOperators.LSHR, 16).and(0x8000));
+                ((ShortVector) h.convertShape(VectorOperators.I2S, S, 0)).intoMemorySegment(dst, dstOff + 2L * i, LE);
             }
         } else if (from == GgmlType.F16 && to == GgmlType.F32) {
             for (; i < bound; i += L) {
-                f16ToF32(loadHalves(src, srcOff + 2L * i)).intoMemorySegment(dst, dstOff + 4L * i, LE);
+                IntVector h = (IntVector) ShortVector.fromMemorySegment(S, src, srcOff + 2L * i, LE)
+                        .convertShape(VectorOperators.S2I, I, 0);
+                IntVector em = h.and(0x7FFF);
+                IntVector bits = em.lanewise(VectorOperators.LSHL, 13);
+                // exponent and mantissa in place; times 2^112 rebiases and normalises subnormals exactly
+                IntVector r = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+                r = r.blend(bits.or(0x7F800000), em.compare(VectorOperators.EQ, 0x7C00));
+                r = r.blend(bits.or(0x7FC00000), em.compare(VectorOperators.GT, 0x7C00));
+                r.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
+                        .intoMemorySegment(dst, dstOff + 4L * i, LE);
             }
         } else if (from == GgmlType.F32 && to == GgmlType.BF16) {
             for (; i < bound; i += L) {
-                FloatVector v = FloatVector.fromMemorySegment(F, src, srcOff + 4L * i, LE);
-                storeHalves(f32ToBf16(v), dst, dstOff + 2L * i);
+                // ggml's rounding: nearest even; NaN truncated and quieted
+                IntVector u = FloatVector.fromMemorySegment(F, src, srcOff + 4L * i, LE).reinterpretAsInts();
+                IntVector hi = u.lanewise(VectorOperators.LSHR, 16);
+                IntVector r = u.add(hi.and(1)).add(0x7fff).lanewise(VectorOperators.LSHR, 16);
+                r = r.blend(hi.or(64), u.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000));
+                ((ShortVector) r.convertShape(VectorOperators.I2S, S, 0)).intoMemorySegment(dst, dstOff + 2L * i, LE);
             }
         } else if (from == GgmlType.BF16 && to == GgmlType.F32) {
             for (; i < bound; i += L) {
-                loadHalves(src, srcOff + 2L * i).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
-                        .intoMemorySegment(dst, dstOff + 4L * i, LE);
+                IntVector h = (IntVector) ShortVector.fromMemorySegment(S, src, srcOff + 2L * i, LE)
+                        .convertShape(VectorOperators.S2I, I, 0);
+                h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(dst, dstOff + 4L * i, LE);
             }
         }
         if (i < n) {

@@ -29,12 +29,12 @@ public final class VectorKernelProvider implements KernelProvider {
     private final CopyKernels copy;
     private final NormKernels norm;
     private final SoftMaxKernels softMax;
-    private final VectorRopeKernels rope;
+    private final RopeKernels rope;
     private final VectorMatMulKernels matMul;
-    private final VectorQuantKernels quant;
-    private final VectorConvKernels conv;
-    private final VectorAttentionKernels attention;
-    private final VectorRecurrentKernels recurrent;
+    private final QuantKernels quant;
+    private final ConvKernels conv;
+    private final AttentionKernels attention;
+    private final RecurrentKernels recurrent;
 
     private VectorKernelProvider(VectorSpecies<Float> fs) {
         this.bits = fs.vectorBitSize();
@@ -44,12 +44,12 @@ public final class VectorKernelProvider implements KernelProvider {
         this.copy = Specialized.instance(VectorCopyKernels.class, CopyKernels.class, fs);
         this.norm = Specialized.instance(VectorNormKernels.class, NormKernels.class, fs);
         this.softMax = Specialized.instance(VectorSoftMaxKernels.class, SoftMaxKernels.class, fs);
-        this.rope = new VectorRopeKernels(fs);
-        this.quant = new VectorQuantKernels(fs);
+        this.rope = Specialized.instance(VectorRopeKernels.class, RopeKernels.class, fs);
+        this.quant = Specialized.instance(VectorQuantKernels.class, QuantKernels.class, fs);
         this.matMul = new VectorMatMulKernels(fs, quant); // activations are quantized by this width's quant kernels
-        this.conv = new VectorConvKernels(fs);
-        this.attention = new VectorAttentionKernels(fs);
-        this.recurrent = new VectorRecurrentKernels(fs);
+        this.conv = Specialized.instance(VectorConvKernels.class, ConvKernels.class, fs);
+        this.attention = Specialized.instance(VectorAttentionKernels.class, AttentionKernels.class, fs);
+        this.recurrent = Specialized.instance(VectorRecurrentKernels.class, RecurrentKernels.class, fs);
     }
 
     /** The machine's preferred float vector width in bits. */

@@ -1,5 +1,6 @@
 package io.ggmljava.ops.vector;
 
+import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
@@ -19,8 +20,16 @@ import jdk.incubator.vector.VectorSpecies;
  * any float below 2^30), then Taylor polynomials of sin and cos on {@code |r| <= pi/4} (truncation error below
  * 1e-19), then the quadrant {@code k mod 4} swaps and negates them. Larger or non-finite arguments go to the scalar
  * library call.
+ *
+ * <p>A template (see {@link Specialized}): one copy per float species, used through {@link Transcendentals}.
  */
-final class VectorMath {
+final class VectorMath implements Transcendentals {
+    /** The float species of this copy; the double and half-width float species follow from it. */
+    static final VectorSpecies<Float> F = Specialized.species(MethodHandles.lookup());
+    static final VectorSpecies<Double> DS = VectorSpecies.of(double.class, F.vectorShape());
+    static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(F.vectorBitSize() / 2));
+
     private static final double TWO_OVER_PI = 0.6366197723675814;
     private static final double PIO2_1 = 1.5707963267948966;
     private static final double PIO2_2 = 6.123233995736766e-17;
@@ -42,12 +51,12 @@ final class VectorMath {
     private static final double[] EXP = {1, 1, 1 / f(2), 1 / f(3), 1 / f(4), 1 / f(5), 1 / f(6), 1 / f(7), 1 / f(8),
             1 / f(9), 1 / f(10), 1 / f(11), 1 / f(12), 1 / f(13)};
 
-    private final VectorSpecies<Float> half;
-    private final VectorSpecies<Double> ds;
+    public VectorMath() {
+    }
 
-    /** Double lanes per step: the float arrays are processed in chunks of this many elements. */
-    int lanes() {
-        return ds.length();
+    @Override
+    public int lanes() {
+        return DS.length();
     }
 
     /**
@@ -55,10 +64,11 @@ final class VectorMath {
      * {@code (float) Math.exp(x)} (same method as {@link #sinCos}: double evaluation, one rounding to float).
      * Arguments outside [-200, 200] (where the float result is 0 or infinity anyway) and NaN use the library call.
      */
-    void exp(float[] x, int xOff, float[] out, int outOff) {
-        DoubleVector v = (DoubleVector) FloatVector.fromArray(half, x, xOff).convertShape(VectorOperators.F2D, ds, 0);
+    @Override
+    public void exp(float[] x, int xOff, float[] out, int outOff) {
+        DoubleVector v = (DoubleVector) FloatVector.fromArray(HALF, x, xOff).convertShape(VectorOperators.F2D, DS, 0);
         if (!v.abs().compare(VectorOperators.LE, 200.0).allTrue()) {
-            for (int j = 0; j < ds.length(); j++) {
+            for (int j = 0; j < DS.length(); j++) {
                 out[outOff + j] = (float) Math.exp(x[xOff + j]);
             }
             return;
@@ -66,21 +76,15 @@ final class VectorMath {
         DoubleVector t = v.fma(LOG2E, ROUND_MAGIC);
         LongVector k = t.reinterpretAsLongs().sub(Double.doubleToRawLongBits(ROUND_MAGIC)); // round(x/ln2)
         DoubleVector kd = t.sub(ROUND_MAGIC).neg();
-        DoubleVector r = kd.fma(DoubleVector.broadcast(ds, LN2_HI), v);
-        r = kd.fma(DoubleVector.broadcast(ds, LN2_LO), r);
-        DoubleVector p = DoubleVector.broadcast(ds, EXP[EXP.length - 1]);
+        DoubleVector r = kd.fma(DoubleVector.broadcast(DS, LN2_HI), v);
+        r = kd.fma(DoubleVector.broadcast(DS, LN2_LO), r);
+        DoubleVector p = DoubleVector.broadcast(DS, EXP[EXP.length - 1]);
         for (int c = EXP.length - 2; c >= 0; c--) {
-            p = p.fma(r, DoubleVector.broadcast(ds, EXP[c]));
+            p = p.fma(r, DoubleVector.broadcast(DS, EXP[c]));
         }
         // 2^k built from its exponent bits; |k| <= 289 stays in double's normal range
         DoubleVector scale = k.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        ((FloatVector) p.mul(scale).convertShape(VectorOperators.D2F, half, 0)).intoArray(out, outOff);
-    }
-
-    /** Uses double vectors of {@code bits} bits (and float vectors of half that). */
-    VectorMath(int bits) {
-        this.ds = VectorSpecies.of(double.class, VectorShape.forBitSize(bits));
-        this.half = VectorSpecies.of(float.class, VectorShape.forBitSize(bits / 2));
+        ((FloatVector) p.mul(scale).convertShape(VectorOperators.D2F, HALF, 0)).intoArray(out, outOff);
     }
 
     private static double f(int n) {
@@ -91,13 +95,13 @@ final class VectorMath {
         return r;
     }
 
-    /** {@code cos[cosOff+i] = cos(x[xOff+i])}, {@code sin[sinOff+i] = sin(x[xOff+i])} for {@code i < n}. */
-    void sinCos(float[] x, int xOff, int n, float[] cos, int cosOff, float[] sin, int sinOff) {
-        int step = ds.length();
+    @Override
+    public void sinCos(float[] x, int xOff, int n, float[] cos, int cosOff, float[] sin, int sinOff) {
+        int step = DS.length();
         int i = 0;
         for (; i + step <= n; i += step) {
-            DoubleVector v = (DoubleVector) FloatVector.fromArray(half, x, xOff + i)
-                    .convertShape(VectorOperators.F2D, ds, 0);
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(HALF, x, xOff + i)
+                    .convertShape(VectorOperators.F2D, DS, 0);
             if (!v.abs().compare(VectorOperators.LT, LIMIT).allTrue()) {
                 for (int j = i; j < i + step; j++) {
                     cos[cosOff + j] = (float) Math.cos(x[xOff + j]);
@@ -108,29 +112,29 @@ final class VectorMath {
             DoubleVector t = v.fma(TWO_OVER_PI, ROUND_MAGIC);
             LongVector q = t.reinterpretAsLongs(); // low bits: k (two's complement), enough for the quadrant
             DoubleVector nk = t.sub(ROUND_MAGIC).neg();
-            DoubleVector r = nk.fma(DoubleVector.broadcast(ds, PIO2_1), v);
-            r = nk.fma(DoubleVector.broadcast(ds, PIO2_2), r);
-            r = nk.fma(DoubleVector.broadcast(ds, PIO2_3), r);
+            DoubleVector r = nk.fma(DoubleVector.broadcast(DS, PIO2_1), v);
+            r = nk.fma(DoubleVector.broadcast(DS, PIO2_2), r);
+            r = nk.fma(DoubleVector.broadcast(DS, PIO2_3), r);
             DoubleVector r2 = r.mul(r);
-            DoubleVector ps = DoubleVector.broadcast(ds, SIN[SIN.length - 1]);
+            DoubleVector ps = DoubleVector.broadcast(DS, SIN[SIN.length - 1]);
             for (int c = SIN.length - 2; c >= 0; c--) {
-                ps = ps.fma(r2, DoubleVector.broadcast(ds, SIN[c]));
+                ps = ps.fma(r2, DoubleVector.broadcast(DS, SIN[c]));
             }
             ps = ps.mul(r2).fma(r, r);
-            DoubleVector pc = DoubleVector.broadcast(ds, COS[COS.length - 1]);
+            DoubleVector pc = DoubleVector.broadcast(DS, COS[COS.length - 1]);
             for (int c = COS.length - 2; c >= 0; c--) {
-                pc = pc.fma(r2, DoubleVector.broadcast(ds, COS[c]));
+                pc = pc.fma(r2, DoubleVector.broadcast(DS, COS[c]));
             }
-            pc = pc.fma(r2, DoubleVector.broadcast(ds, 1.0));
+            pc = pc.fma(r2, DoubleVector.broadcast(DS, 1.0));
             // quadrant k: sin x = [s, c, -s, -c][k&3], cos x = [c, -s, -c, s][k&3]
-            VectorMask<Double> oddK = q.and(1L).compare(VectorOperators.NE, 0L).cast(ds);
-            VectorMask<Double> sinNeg = q.and(2L).compare(VectorOperators.NE, 0L).cast(ds);
-            VectorMask<Double> cosNeg = q.add(1L).and(2L).compare(VectorOperators.NE, 0L).cast(ds);
+            VectorMask<Double> oddK = q.and(1L).compare(VectorOperators.NE, 0L).cast(DS);
+            VectorMask<Double> sinNeg = q.and(2L).compare(VectorOperators.NE, 0L).cast(DS);
+            VectorMask<Double> cosNeg = q.add(1L).and(2L).compare(VectorOperators.NE, 0L).cast(DS);
             DoubleVector sv = ps.blend(pc, oddK).lanewise(VectorOperators.NEG, sinNeg);
             sv = sv.blend(v, v.compare(VectorOperators.EQ, 0.0)); // sin(-0) = -0: the sums above would give +0
             DoubleVector cv = pc.blend(ps, oddK).lanewise(VectorOperators.NEG, cosNeg);
-            ((FloatVector) cv.convertShape(VectorOperators.D2F, half, 0)).intoArray(cos, cosOff + i);
-            ((FloatVector) sv.convertShape(VectorOperators.D2F, half, 0)).intoArray(sin, sinOff + i);
+            ((FloatVector) cv.convertShape(VectorOperators.D2F, HALF, 0)).intoArray(cos, cosOff + i);
+            ((FloatVector) sv.convertShape(VectorOperators.D2F, HALF, 0)).intoArray(sin, sinOff + i);
         }
         for (; i < n; i++) {
             cos[cosOff + i] = (float) Math.cos(x[xOff + i]);

@@ -3,8 +3,10 @@ package io.ggmljava.ops.vector;
 import io.ggmljava.core.Fp16;
 import io.ggmljava.ops.RopeKernels;
 import io.ggmljava.ops.RopeSpec;
+import io.ggmljava.ops.scalar.ScalarRopeKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
@@ -20,30 +22,38 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code dst = fma(E, A, O*B)} gives {@code fma(x0, c, -(x1*s))} and {@code fma(x0, s, x1*c)} lane by lane;</li>
  * <li>NeoX mode: {@code cos = cache[0, h)}, {@code sin = cache[h, n)};</li>
  * </ul>
- * then the angles ({@code h} floats) and two scratch arrays of {@code h} floats for the sin/cos evaluation.
+ * then the angles ({@code h} floats), two scratch arrays of {@code h} floats for the sin/cos evaluation and
+ * {@code n} floats for an f16 row widened to f32.
+ *
+ * <p>A template (see {@link Specialized}): one copy per vector width.
  */
 final class VectorRopeKernels implements RopeKernels {
+    static final VectorSpecies<Float> F = Specialized.species(MethodHandles.lookup());
+    static final VectorSpecies<Short> S = HalfVectors.shorts(F);
+    static final VectorSpecies<Integer> I = HalfVectors.ints(F);
+    /** Lane i takes lane i with its lowest bit cleared (DUP_EVEN) or set (DUP_ODD). */
+    static final VectorShuffle<Float> DUP_EVEN = duplicate(0);
+    static final VectorShuffle<Float> DUP_ODD = duplicate(1);
+    static final Transcendentals MATH = Specialized.instance(VectorMath.class, Transcendentals.class, F);
+
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    private final VectorSpecies<Float> fs;
-    private final HalfVectors half;
-    private final VectorMath math;
-    private final VectorShuffle<Float> dupEven;
-    private final VectorShuffle<Float> dupOdd;
+    public VectorRopeKernels() {
+    }
 
-    VectorRopeKernels(VectorSpecies<Float> fs) {
-        this.fs = fs;
-        this.half = new HalfVectors(fs);
-        this.math = new VectorMath(fs.vectorBitSize());
-        this.dupEven = VectorShuffle.fromOp(fs, i -> i & ~1);
-        this.dupOdd = VectorShuffle.fromOp(fs, i -> i | 1);
+    private static VectorShuffle<Float> duplicate(int parity) {
+        int[] idx = new int[F.length()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = (i & ~1) | parity;
+        }
+        return VectorShuffle.fromArray(F, idx, 0);
     }
 
     @Override
     public int cacheSize(RopeSpec spec) {
-        return 2 * spec.nDims() + 3 * (spec.nDims() / 2);
+        return rowScratch(spec) + spec.nDims(); // + one row of rotated f16 elements widened to f32
     }
 
     @Override
@@ -54,7 +64,7 @@ final class VectorRopeKernels implements RopeKernels {
         int cosTmp = angles + h;
         int sinTmp = cosTmp + h;
         spec.thetas(pos, cache, angles);
-        math.sinCos(cache, angles, h, cache, cosTmp, cache, sinTmp);
+        MATH.sinCos(cache, angles, h, cache, cosTmp, cache, sinTmp);
         float ms = spec.mscale();
         float sinMs = spec.sinSign();
         for (int i = 0; i < h; i++) {
@@ -77,15 +87,15 @@ final class VectorRopeKernels implements RopeKernels {
     public void rotateF32(RopeSpec spec, float[] cache, MemorySegment src, long srcOff, MemorySegment dst,
                           long dstOff) {
         int n = spec.nDims();
-        int lanes = fs.length();
+        int lanes = F.length();
         if (spec.neox()) {
             int h = n / 2;
             int i = 0;
             for (; i + lanes <= h; i += lanes) {
-                FloatVector x0 = FloatVector.fromMemorySegment(fs, src, srcOff + 4L * i, LE);
-                FloatVector x1 = FloatVector.fromMemorySegment(fs, src, srcOff + 4L * (i + h), LE);
-                FloatVector c = FloatVector.fromArray(fs, cache, i);
-                FloatVector s = FloatVector.fromArray(fs, cache, h + i);
+                FloatVector x0 = FloatVector.fromMemorySegment(F, src, srcOff + 4L * i, LE);
+                FloatVector x1 = FloatVector.fromMemorySegment(F, src, srcOff + 4L * (i + h), LE);
+                FloatVector c = FloatVector.fromArray(F, cache, i);
+                FloatVector s = FloatVector.fromArray(F, cache, h + i);
                 x0.fma(c, x1.mul(s).neg()).intoMemorySegment(dst, dstOff + 4L * i, LE);
                 x0.fma(s, x1.mul(c)).intoMemorySegment(dst, dstOff + 4L * (i + h), LE);
             }
@@ -100,10 +110,10 @@ final class VectorRopeKernels implements RopeKernels {
         } else {
             int i = 0;
             for (; i + lanes <= n; i += lanes) {
-                FloatVector x = FloatVector.fromMemorySegment(fs, src, srcOff + 4L * i, LE);
-                FloatVector a = FloatVector.fromArray(fs, cache, i);
-                FloatVector b = FloatVector.fromArray(fs, cache, n + i);
-                x.rearrange(dupEven).fma(a, x.rearrange(dupOdd).mul(b))
+                FloatVector x = FloatVector.fromMemorySegment(F, src, srcOff + 4L * i, LE);
+                FloatVector a = FloatVector.fromArray(F, cache, i);
+                FloatVector b = FloatVector.fromArray(F, cache, n + i);
+                x.rearrange(DUP_EVEN).fma(a, x.rearrange(DUP_ODD).mul(b))
                         .intoMemorySegment(dst, dstOff + 4L * i, LE);
             }
             for (; i < n; i += 2) {
@@ -115,59 +125,37 @@ final class VectorRopeKernels implements RopeKernels {
                 dst.set(F32, dstOff + 4L * (i + 1), Math.fma(x0, s, x1 * c));
             }
         }
-        copyTail(spec, 4, src, srcOff, dst, dstOff);
+        ScalarRopeKernels.copyTail(spec, 4, src, srcOff, dst, dstOff);
     }
 
     @Override
     public void rotateF16(RopeSpec spec, float[] cache, MemorySegment src, long srcOff, MemorySegment dst,
                           long dstOff) {
+        // widen the rotated part into scratch floats, rotate them as f32, round back: the same numbers as the
+        // scalar path, and one f16 load and one f16 store site instead of four (C2 gives up vectorizing a method
+        // with more, see HalfVectors)
         int n = spec.nDims();
-        int lanes = fs.length();
-        if (spec.neox()) {
-            int h = n / 2;
-            int i = 0;
-            for (; i + lanes <= h; i += lanes) {
-                FloatVector x0 = half.load(src, srcOff + 2L * i);
-                FloatVector x1 = half.load(src, srcOff + 2L * (i + h));
-                FloatVector c = FloatVector.fromArray(fs, cache, i);
-                FloatVector s = FloatVector.fromArray(fs, cache, h + i);
-                half.store(x0.fma(c, x1.mul(s).neg()), dst, dstOff + 2L * i);
-                half.store(x0.fma(s, x1.mul(c)), dst, dstOff + 2L * (i + h));
-            }
-            for (; i < h; i++) {
-                float x0 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * i));
-                float x1 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * (i + h)));
-                float c = cache[i];
-                float s = cache[h + i];
-                dst.set(F16, dstOff + 2L * i, Fp16.f32ToF16(Math.fma(x0, c, -(x1 * s))));
-                dst.set(F16, dstOff + 2L * (i + h), Fp16.f32ToF16(Math.fma(x0, s, x1 * c)));
-            }
-        } else {
-            int i = 0;
-            for (; i + lanes <= n; i += lanes) {
-                FloatVector x = half.load(src, srcOff + 2L * i);
-                FloatVector a = FloatVector.fromArray(fs, cache, i);
-                FloatVector b = FloatVector.fromArray(fs, cache, n + i);
-                half.store(x.rearrange(dupEven).fma(a, x.rearrange(dupOdd).mul(b)), dst, dstOff + 2L * i);
-            }
-            for (; i < n; i += 2) {
-                float x0 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * i));
-                float x1 = Fp16.f16ToF32(src.get(F16, srcOff + 2L * (i + 1)));
-                float c = cache[i];
-                float s = cache[i + 1];
-                dst.set(F16, dstOff + 2L * i, Fp16.f32ToF16(Math.fma(x0, c, -(x1 * s))));
-                dst.set(F16, dstOff + 2L * (i + 1), Fp16.f32ToF16(Math.fma(x0, s, x1 * c)));
-            }
+        MemorySegment row = MemorySegment.ofArray(cache);
+        long rowOff = 4L * rowScratch(spec);
+        int i = 0;
+        for (; i + F.length() <= n; i += F.length()) {
+            HalfVectors.load(S, I, src, srcOff + 2L * i).intoMemorySegment(row, rowOff + 4L * i, LE);
         }
-        copyTail(spec, 2, src, srcOff, dst, dstOff);
+        for (; i < n; i++) {
+            row.set(F32, rowOff + 4L * i, Fp16.f16ToF32(src.get(F16, srcOff + 2L * i)));
+        }
+        rotateF32(RopeSpec.rotatedOnly(spec), cache, row, rowOff, row, rowOff);
+        for (i = 0; i + F.length() <= n; i += F.length()) {
+            HalfVectors.store(S, FloatVector.fromMemorySegment(F, row, rowOff + 4L * i, LE), dst, dstOff + 2L * i);
+        }
+        for (; i < n; i++) {
+            dst.set(F16, dstOff + 2L * i, Fp16.f32ToF16(row.get(F32, rowOff + 4L * i)));
+        }
+        ScalarRopeKernels.copyTail(spec, 2, src, srcOff, dst, dstOff);
     }
 
-    private static void copyTail(RopeSpec spec, int elemBytes, MemorySegment src, long srcOff, MemorySegment dst,
-                                 long dstOff) {
-        long rest = (long) (spec.ne0() - spec.nDims()) * elemBytes;
-        if (rest > 0) {
-            long skip = (long) spec.nDims() * elemBytes;
-            MemorySegment.copy(src, srcOff + skip, dst, dstOff + skip, rest);
-        }
+    /** Float index of the f16 row scratch: after the layouts, the angles and the sin/cos scratch. */
+    private static int rowScratch(RopeSpec spec) {
+        return 2 * spec.nDims() + 3 * (spec.nDims() / 2);
     }
 }

@@ -11,7 +11,6 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -41,44 +40,6 @@ final class VectorSoftMaxKernels implements SoftMaxKernels {
         return FloatVector.fromMemorySegment(F, s, off, LE);
     }
 
-    /** {@code L} f16 values at {@code off} as floats, exactly (NaNs quieted, as {@link Float#float16ToFloat}). */
-    static FloatVector loadF16(MemorySegment s, long off) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, s, off, LE).convertShape(VectorOperators.S2I, I, 0);
-        IntVector em = h.and(0x7FFF);
-        IntVector bits = em.lanewise(VectorOperators.LSHL, 13);
-        // exponent and mantissa in place; times 2^112 rebiases the exponent and normalises subnormals exactly
-        IntVector r = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        r = r.blend(bits.or(0x7F800000), em.compare(VectorOperators.EQ, 0x7C00));
-        r = r.blend(bits.or(0x7FC00000), em.compare(VectorOperators.GT, 0x7C00));
-        return r.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-    }
-
-    /** ggml's {@code expf} lane by lane (see {@link VectorUnaryKernels#expf}; duplicated: templates stand alone). */
-    static FloatVector expf(FloatVector x) {
-        FloatVector z = x.fma(GgmlMath.LOG2E, GgmlMath.ROUND_MAGIC);
-        FloatVector n = z.sub(GgmlMath.ROUND_MAGIC);
-        FloatVector nn = n.neg();
-        FloatVector b = nn.fma(FloatVector.broadcast(F, GgmlMath.LN2_HI), x);
-        b = nn.fma(FloatVector.broadcast(F, GgmlMath.LN2_LO), b);
-        FloatVector u = b.mul(b);
-        FloatVector p54 = FloatVector.broadcast(F, GgmlMath.C5).fma(b, FloatVector.broadcast(F, GgmlMath.C4));
-        FloatVector p32 = FloatVector.broadcast(F, GgmlMath.C3).fma(b, FloatVector.broadcast(F, GgmlMath.C2));
-        FloatVector p10 = FloatVector.broadcast(F, GgmlMath.C1).fma(b, FloatVector.broadcast(F, 1.0f));
-        FloatVector j = p54.fma(u, p32).fma(u, p10);
-        IntVector k = (IntVector) n.convert(VectorOperators.F2I, 0);
-        VectorMask<Float> big = n.abs().compare(VectorOperators.GT, 126.0f);
-        if (!big.anyTrue()) {
-            return j.mul(k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-        }
-        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-        IntVector k2 = k.sub(k1);
-        FloatVector r = j.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                .mul(k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-        VectorMask<Float> out = n.abs().compare(VectorOperators.GT, GgmlMath.EXP_N_LIMIT);
-        FloatVector alt = FloatVector.zero(F).blend(Float.POSITIVE_INFINITY, n.compare(VectorOperators.GT, 0.0f));
-        return r.blend(alt, out);
-    }
-
     static double lanes(DoubleVector v) {
         double s = 0;
         for (double d : v.toArray()) {
@@ -94,16 +55,40 @@ final class VectorSoftMaxKernels implements SoftMaxKernels {
             SCALAR.softMax(x, xOff, mask, maskOff, maskType, scale, slope, y, yOff, n);
             return;
         }
-        int bound = F.loopBound(n);
-        boolean f16 = maskType == GgmlType.F16;
-        // 1. logits and their maximum (C's MAX: a NaN logit makes the row NaN either way)
+        // one pass per method, passing only memory and numbers: no vector ever crosses a call that C2 might not
+        // inline (it would be boxed), and each loop stays within the inlining budget
+        float max = logits(x, xOff, mask, maskOff, maskType == GgmlType.F16, scale, slope, y, yOff, n);
+        exps(y, yOff, n, max);
+        double sum = sum(y, yOff, n);
+        float inv = (float) (1.0 / sum);
+        scale(y, yOff, n, inv);
+    }
+
+    /** {@code y = x*scale + slope*mask}; returns the maximum of y (C's MAX: a NaN makes the row NaN anyway). */
+    private static float logits(MemorySegment x, long xOff, MemorySegment mask, long maskOff, boolean f16,
+                                float scale, float slope, MemorySegment y, long yOff, int n) {
         FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector vslope = FloatVector.broadcast(F, slope);
+        int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector w = load(x, xOff + 4L * i).mul(scale);
             if (mask != null) {
-                FloatVector m = f16 ? loadF16(mask, maskOff + 2L * i) : load(mask, maskOff + 4L * i);
-                w = m.fma(FloatVector.broadcast(F, slope), w);
+                FloatVector m;
+                if (f16) {
+                    // L f16 values widened exactly (as Float.float16ToFloat), written out: see exps
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, mask, maskOff + 2L * i, LE)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    IntVector em = h.and(0x7FFF);
+                    IntVector bits = em.lanewise(VectorOperators.LSHL, 13);
+                    IntVector r = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+                    r = r.blend(bits.or(0x7F800000), em.compare(VectorOperators.EQ, 0x7C00));
+                    r = r.blend(bits.or(0x7FC00000), em.compare(VectorOperators.GT, 0x7C00));
+                    m = r.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+                } else {
+                    m = load(mask, maskOff + 4L * i);
+                }
+                w = m.fma(vslope, w);
             }
             w.intoMemorySegment(y, yOff + 4L * i, LE);
             vmax = vmax.max(w);
@@ -119,30 +104,77 @@ final class VectorSoftMaxKernels implements SoftMaxKernels {
             y.set(io.ggmljava.ops.Layouts.F32, yOff + 4L * i, w);
             max = max > w ? max : w;
         }
-        // 2. exponentials, summed in double lanes
+        return max;
+    }
+
+    /** {@code y = expf(y - max)} in place. */
+    private static void exps(MemorySegment y, long yOff, int n, float max) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector x = load(y, yOff + 4L * i).sub(max);
+            {
+                // ggml's expf of x (bit for bit GgmlMath.expf), written out here on purpose: a helper method taking
+                // vectors is compiled on its own once hot, is then too big to inline, and every call boxes
+                FloatVector z = x.fma(GgmlMath.LOG2E, GgmlMath.ROUND_MAGIC);
+                FloatVector nf = z.sub(GgmlMath.ROUND_MAGIC);
+                FloatVector nn = nf.neg();
+                FloatVector b = nn.fma(FloatVector.broadcast(F, GgmlMath.LN2_HI), x);
+                b = nn.fma(FloatVector.broadcast(F, GgmlMath.LN2_LO), b);
+                FloatVector u = b.mul(b);
+                FloatVector p54 = FloatVector.broadcast(F, GgmlMath.C5).fma(b, FloatVector.broadcast(F, GgmlMath.C4));
+                FloatVector p32 = FloatVector.broadcast(F, GgmlMath.C3).fma(b, FloatVector.broadcast(F, GgmlMath.C2));
+                FloatVector p10 = FloatVector.broadcast(F, GgmlMath.C1).fma(b, FloatVector.broadcast(F, 1.0f));
+                FloatVector j = p54.fma(u, p32).fma(u, p10);
+                IntVector k = (IntVector) nf.convert(VectorOperators.F2I, 0);
+                FloatVector e;
+                if (!nf.abs().compare(VectorOperators.GT, 126.0f).anyTrue()) {
+                    e = j.mul(k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                } else {
+                    // j * 2^k1 * 2^k2, k1 + k2 = k: the first product is exact, the second rounds once (vscalefps)
+                    IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+                    e = j.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                            .mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                    FloatVector alt = FloatVector.zero(F).blend(Float.POSITIVE_INFINITY,
+                            nf.compare(VectorOperators.GT, 0.0f));
+                    e = e.blend(alt, nf.abs().compare(VectorOperators.GT, GgmlMath.EXP_N_LIMIT));
+                }
+                e.intoMemorySegment(y, yOff + 4L * i, LE);
+            }
+        }
+        for (; i < n; i++) {
+            y.set(io.ggmljava.ops.Layouts.F32, yOff + 4L * i,
+                    GgmlMath.expf(y.get(io.ggmljava.ops.Layouts.F32, yOff + 4L * i) - max));
+        }
+    }
+
+    /** {@code sum y[i]} in double lanes, added in a fixed order. */
+    private static double sum(MemorySegment y, long yOff, int n) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = DoubleVector.zero(D);
-        i = 0;
+        int bound = F.loopBound(n);
+        int i = 0;
         for (; i < bound; i += L) {
-            FloatVector e = expf(load(y, yOff + 4L * i).sub(max));
-            e.intoMemorySegment(y, yOff + 4L * i, LE);
+            FloatVector e = load(y, yOff + 4L * i);
             a0 = a0.add((DoubleVector) e.convert(VectorOperators.F2D, 0));
             a1 = a1.add((DoubleVector) e.convert(VectorOperators.F2D, 1));
         }
-        double sum = lanes(a0.add(a1));
+        double s = lanes(a0.add(a1));
         for (; i < n; i++) {
-            float e = GgmlMath.expf(y.get(io.ggmljava.ops.Layouts.F32, yOff + 4L * i) - max);
-            y.set(io.ggmljava.ops.Layouts.F32, yOff + 4L * i, e);
-            sum += e;
+            s += y.get(io.ggmljava.ops.Layouts.F32, yOff + 4L * i);
         }
-        // 3. normalise
-        float inv = (float) (1.0 / sum);
-        i = 0;
+        return s;
+    }
+
+    /** {@code y *= s} in place. */
+    private static void scale(MemorySegment y, long yOff, int n, float s) {
+        int bound = F.loopBound(n);
+        int i = 0;
         for (; i < bound; i += L) {
-            load(y, yOff + 4L * i).mul(inv).intoMemorySegment(y, yOff + 4L * i, LE);
+            load(y, yOff + 4L * i).mul(s).intoMemorySegment(y, yOff + 4L * i, LE);
         }
         for (; i < n; i++) {
-            y.set(io.ggmljava.ops.Layouts.F32, yOff + 4L * i, y.get(io.ggmljava.ops.Layouts.F32, yOff + 4L * i) * inv);
+            y.set(io.ggmljava.ops.Layouts.F32, yOff + 4L * i, y.get(io.ggmljava.ops.Layouts.F32, yOff + 4L * i) * s);
         }
     }
 

@@ -9,7 +9,6 @@ import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Bit-identical to the scalar kernels for ABS, SGN, NEG, STEP, RELU, GELU, GELU_QUICK, SILU, HARDSWISH,
  * HARDSIGMOID, SQR, SQRT, SCALE, CLAMP and LEAKY_RELU: same operations per lane (GELU and GELU_QUICK round the input
  * to f16 with integer operations and gather from the same tables; SILU evaluates ggml's {@code expf} with the same
- * fused multiply-adds). TANH, ELU, SIGMOID, EXP, LOG and the SILU gradient use the Vector API's transcendental
+ * fused multiply-adds, written out in the loop). TANH, ELU, SIGMOID, EXP, LOG and the SILU gradient use the Vector API's transcendental
  * functions (within an ulp or two of libm). SIN and COS use the scalar library calls (no faster exact vector form).
  * Rows shorter than two vectors go to the scalar code.
  */
@@ -40,53 +39,6 @@ final class VectorUnaryKernels implements UnaryKernels {
 
     static void store(FloatVector v, MemorySegment s, long off) {
         v.intoMemorySegment(s, off, LE);
-    }
-
-    /** ggml's {@code expf} lane by lane, bit for bit as {@link GgmlMath#expf}. */
-    static FloatVector expf(FloatVector x) {
-        FloatVector z = x.fma(GgmlMath.LOG2E, GgmlMath.ROUND_MAGIC);
-        FloatVector n = z.sub(GgmlMath.ROUND_MAGIC);
-        FloatVector nn = n.neg();
-        FloatVector b = nn.fma(FloatVector.broadcast(F, GgmlMath.LN2_HI), x);
-        b = nn.fma(FloatVector.broadcast(F, GgmlMath.LN2_LO), b);
-        FloatVector u = b.mul(b);
-        FloatVector p54 = FloatVector.broadcast(F, GgmlMath.C5).fma(b, FloatVector.broadcast(F, GgmlMath.C4));
-        FloatVector p32 = FloatVector.broadcast(F, GgmlMath.C3).fma(b, FloatVector.broadcast(F, GgmlMath.C2));
-        FloatVector p10 = FloatVector.broadcast(F, GgmlMath.C1).fma(b, FloatVector.broadcast(F, 1.0f));
-        FloatVector j = p54.fma(u, p32).fma(u, p10);
-        IntVector k = (IntVector) n.convert(VectorOperators.F2I, 0);
-        VectorMask<Float> big = n.abs().compare(VectorOperators.GT, 126.0f);
-        if (!big.anyTrue()) {
-            // 2^n is a normal float: one multiply, one rounding
-            return j.mul(k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-        }
-        // j * 2^n1 * 2^n2 with n1 + n2 = n: the first product is exact, the second rounds once (like vscalefps)
-        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-        IntVector k2 = k.sub(k1);
-        FloatVector r = j.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                .mul(k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-        VectorMask<Float> out = n.abs().compare(VectorOperators.GT, GgmlMath.EXP_N_LIMIT);
-        FloatVector alt = FloatVector.zero(F).blend(Float.POSITIVE_INFINITY, n.compare(VectorOperators.GT, 0.0f));
-        return r.blend(alt, out);
-    }
-
-    /**
-     * f32 to f16 bit patterns (nearest even, subnormals kept, overflow to infinity, NaN to {@code 0x7E00} with the
-     * sign) in the low 16 bits of each int lane; used as table indices, so NaN payloads do not matter.
-     */
-    static IntVector f16Bits(FloatVector v) {
-        IntVector w = v.reinterpretAsInts();
-        IntVector sign = w.lanewise(VectorOperators.LSHR, 16).and(0x8000);
-        IntVector a = w.and(0x7fffffff);
-        // normal halves: rebias by -112 << 23, add 0xfff plus the kept lowest mantissa bit (ties to even), shift
-        IntVector odd = a.lanewise(VectorOperators.LSHR, 13).and(1);
-        IntVector normal = a.add(0xC8000FFF).add(odd).lanewise(VectorOperators.LSHR, 13);
-        // subnormal halves: adding 0.5f rounds |v| to a multiple of 2^-24 (nearest even) in the low mantissa bits
-        IntVector sub = a.reinterpretAsFloats().add(0.5f).reinterpretAsInts().sub(0x3F000000);
-        IntVector r = normal.blend(sub, a.compare(VectorOperators.LT, 0x38800000));
-        r = r.blend(0x7c00, a.compare(VectorOperators.GE, 0x477FF000));
-        r = r.blend(0x7e00, a.compare(VectorOperators.GT, 0x7f800000));
-        return r.or(sign);
     }
 
     /** C's {@code fmaxf(v, 0)}: a NaN lane gives 0. */
@@ -111,16 +63,44 @@ final class VectorUnaryKernels implements UnaryKernels {
         }
     }
 
-    private static void silu(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+    private static void silu(MemorySegment src, long xOff, MemorySegment y, long yOff, int n) {
+        MemorySegment xs = src;
         int i = 0;
         int bound = F.loopBound(n);
         for (; i < bound; i += L) {
-            FloatVector v = load(x, xOff + 4L * i);
-            FloatVector e = expf(v.neg());
-            store(v.div(e.add(1.0f)), y, yOff + 4L * i);
+            FloatVector v = load(xs, xOff + 4L * i);
+            {
+                FloatVector x = v.neg();
+                // ggml's expf of x (bit for bit GgmlMath.expf), written out here on purpose: a helper method taking
+                // vectors is compiled on its own once hot, is then too big to inline, and every call boxes
+                FloatVector z = x.fma(GgmlMath.LOG2E, GgmlMath.ROUND_MAGIC);
+                FloatVector nf = z.sub(GgmlMath.ROUND_MAGIC);
+                FloatVector nn = nf.neg();
+                FloatVector b = nn.fma(FloatVector.broadcast(F, GgmlMath.LN2_HI), x);
+                b = nn.fma(FloatVector.broadcast(F, GgmlMath.LN2_LO), b);
+                FloatVector u = b.mul(b);
+                FloatVector p54 = FloatVector.broadcast(F, GgmlMath.C5).fma(b, FloatVector.broadcast(F, GgmlMath.C4));
+                FloatVector p32 = FloatVector.broadcast(F, GgmlMath.C3).fma(b, FloatVector.broadcast(F, GgmlMath.C2));
+                FloatVector p10 = FloatVector.broadcast(F, GgmlMath.C1).fma(b, FloatVector.broadcast(F, 1.0f));
+                FloatVector j = p54.fma(u, p32).fma(u, p10);
+                IntVector k = (IntVector) nf.convert(VectorOperators.F2I, 0);
+                FloatVector e;
+                if (!nf.abs().compare(VectorOperators.GT, 126.0f).anyTrue()) {
+                    e = j.mul(k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                } else {
+                    // j * 2^k1 * 2^k2, k1 + k2 = k: the first product is exact, the second rounds once (vscalefps)
+                    IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+                    e = j.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                            .mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                    FloatVector alt = FloatVector.zero(F).blend(Float.POSITIVE_INFINITY,
+                            nf.compare(VectorOperators.GT, 0.0f));
+                    e = e.blend(alt, nf.abs().compare(VectorOperators.GT, GgmlMath.EXP_N_LIMIT));
+                }
+                store(v.div(e.add(1.0f)), y, yOff + 4L * i);
+            }
         }
         for (; i < n; i++) {
-            float v = x.get(io.ggmljava.ops.Layouts.F32, xOff + 4L * i);
+            float v = xs.get(io.ggmljava.ops.Layouts.F32, xOff + 4L * i);
             y.set(io.ggmljava.ops.Layouts.F32, yOff + 4L * i, GgmlMath.silu(v));
         }
     }
@@ -133,7 +113,17 @@ final class VectorUnaryKernels implements UnaryKernels {
         int bound = F.loopBound(n);
         for (; i < bound; i += L) {
             FloatVector v = load(x, xOff + 4L * i);
-            f16Bits(v).intoArray(idx, 0);
+            // f16 bits of v (nearest even; subnormal halves via the 0.5f trick; overflow to inf; NaN to 0x7E00),
+            // written out here on purpose (see silu)
+            IntVector w = v.reinterpretAsInts();
+            IntVector a = w.and(0x7fffffff);
+            IntVector odd = a.lanewise(VectorOperators.LSHR, 13).and(1);
+            IntVector h = a.add(0xC8000FFF).add(odd).lanewise(VectorOperators.LSHR, 13);
+            IntVector sub = a.reinterpretAsFloats().add(0.5f).reinterpretAsInts().sub(0x3F000000);
+            h = h.blend(sub, a.compare(VectorOperators.LT, 0x38800000));
+            h = h.blend(0x7c00, a.compare(VectorOperators.GE, 0x477FF000));
+            h = h.blend(0x7e00, a.compare(VectorOperators.GT, 0x7f800000));
+            h.or(w.lanewise(VectorOperators.LSHR, 16).and(0x8000)).intoArray(idx, 0);
             FloatVector r = FloatVector.fromArray(F, table, 0, idx, 0);
             if (clamp) {
                 r = r.blend(0.0f, v.compare(VectorOperators.LE, -10.0f));

@@ -49,8 +49,8 @@ class QuantDotGoldenTest {
         long[] aNb = strides(a.type(), a.ne());
         long[] bNe = b.ne().clone();
         long[] bNb = strides(b.type(), b.ne());
-        permute(c.get("golden.src0.permute"), aNe, aNb);
-        permute(c.get("golden.src1.permute"), bNe, bNb);
+        permute(c.ints("golden.src0.permute"), aNe, aNb);
+        permute(c.ints("golden.src1.permute"), bNe, bNb);
         long k = aNe[0];
         GgmlType dotType = QuantKernels.dotType(a.type());
         long m = aNe[1];
@@ -90,17 +90,15 @@ class QuantDotGoldenTest {
     }
 
     /** ggml_permute: leaf dim k becomes view dim axes[k]. */
-    @SuppressWarnings("unchecked")
-    private static void permute(Object axes, long[] ne, long[] nb) {
+    private static void permute(int[] axes, long[] ne, long[] nb) {
         if (axes == null) {
             return;
         }
-        List<Number> ax = (List<Number>) axes;
         long[] ne2 = new long[4];
         long[] nb2 = new long[4];
         for (int d = 0; d < 4; d++) {
-            ne2[ax.get(d).intValue()] = ne[d];
-            nb2[ax.get(d).intValue()] = nb[d];
+            ne2[axes[d]] = ne[d];
+            nb2[axes[d]] = nb[d];
         }
         System.arraycopy(ne2, 0, ne, 0, 4);
         System.arraycopy(nb2, 0, nb, 0, 4);

@@ -54,7 +54,7 @@ class QuantizeGoldenTest {
         GoldenCase.TensorData quant = c.tensor("quant");
         GoldenCase.TensorData dst = c.tensor("dst");
         GgmlType type = quant.type();
-        assertEquals(c.get("golden.param.type"), type.ggmlName());
+        assertEquals(c.string("golden.param.type"), type.ggmlName());
         QuantKernels qk = kp.quant();
         long nPerRow = src0.ne()[0];
         long nrows = src0.nelements() / nPerRow;
@@ -68,7 +68,7 @@ class QuantizeGoldenTest {
 
             // (2) quantizer
             float[] imatrix = null;
-            if (Boolean.TRUE.equals(c.get("golden.param.imatrix"))) {
+            if (c.bool("golden.param.imatrix")) {
                 imatrix = c.tensor("src1").floats();
             }
             MemorySegment q = arena.allocate(quant.data().byteSize());

@@ -25,7 +25,7 @@ class VectorMathTest {
     @ParameterizedTest
     @ValueSource(ints = {128, 256, 512})
     void sinCosEqualTheRoundedLibraryValues(int bits) {
-        VectorMath m = new VectorMath(species(bits).vectorBitSize());
+        Transcendentals m = Specialized.instance(VectorMath.class, Transcendentals.class, species(bits));
         Random rnd = new Random(bits);
         int n = 1 << 16;
         float[] x = new float[n];
@@ -51,7 +51,7 @@ class VectorMathTest {
     @ParameterizedTest
     @ValueSource(ints = {128, 256, 512})
     void expEqualsTheRoundedLibraryValue(int bits) {
-        VectorMath m = new VectorMath(species(bits).vectorBitSize());
+        Transcendentals m = Specialized.instance(VectorMath.class, Transcendentals.class, species(bits));
         Random rnd = new Random(bits);
         int lanes = m.lanes();
         int n = lanes << 14;
@@ -77,7 +77,6 @@ class VectorMathTest {
     @ValueSource(ints = {128, 256, 512})
     void halfLoadsEveryPatternExactly(int bits) {
         VectorSpecies<Float> fs = species(bits);
-        HalfVectors h = new HalfVectors(fs);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment src = arena.allocate(2 * 65536);
             MemorySegment dst = arena.allocate(4 * 65536);
@@ -85,11 +84,37 @@ class VectorMathTest {
                 src.set(I16, 2L * i, (short) i);
             }
             for (int i = 0; i < 65536; i += fs.length()) {
-                h.load(src, 2L * i).intoMemorySegment(dst, 4L * i, ByteOrder.LITTLE_ENDIAN);
+                HalfVectors.load(HalfVectors.shorts(fs), HalfVectors.ints(fs), src, 2L * i).intoMemorySegment(dst, 4L * i, ByteOrder.LITTLE_ENDIAN);
             }
             for (int i = 0; i < 65536; i++) {
-                assertEquals(Float.floatToRawIntBits(Fp16.f16ToF32((short) i)), Float.floatToRawIntBits(
+                // every value exactly; NaN stays NaN (its payload is kept, not quieted)
+                assertEquals(Float.floatToIntBits(Fp16.f16ToF32((short) i)), Float.floatToIntBits(
                         dst.get(F32, 4L * i)), "f16 0x" + Integer.toHexString(i));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void roundHalfEqualsTheConversionRoundTrip(int bits) {
+        VectorSpecies<Float> fs = species(bits);
+        Random rnd = new Random(bits + 1);
+        float[] x = new float[fs.length() << 16];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = switch (i % 5) {
+                case 0 -> Float.intBitsToFloat(rnd.nextInt()); // anything, including NaN and huge values
+                case 1 -> (rnd.nextFloat() - 0.5f) * 4;
+                case 2 -> (rnd.nextFloat() - 0.5f) * 1e-4f; // f16 subnormals
+                case 3 -> Float.intBitsToFloat((rnd.nextInt(0x477fffff - 0x38000000) + 0x38000000) & ~0x1fff | 0x1000);
+                default -> new float[]{0f, -0f, 65504f, 65519.99f, 65520f, -65520f, 6.1035156e-5f, 6.1035153e-5f,
+                        Float.POSITIVE_INFINITY, Float.NaN, 2047.5f, 2048.5f}[(i / 5) % 12];
+            };
+        }
+        for (int i = 0; i < x.length; i += fs.length()) {
+            FloatVector r = HalfVectors.roundHalf(FloatVector.fromArray(fs, x, i));
+            for (int j = 0; j < fs.length(); j++) {
+                float expect = Fp16.f16ToF32(Fp16.f32ToF16(x[i + j]));
+                assertEquals(Float.floatToIntBits(expect), Float.floatToIntBits(r.lane(j)), "x = " + x[i + j]);
             }
         }
     }
@@ -98,7 +123,6 @@ class VectorMathTest {
     @ValueSource(ints = {128, 256, 512})
     void halfStoresRoundLikeTheScalarConversion(int bits) {
         VectorSpecies<Float> fs = species(bits);
-        HalfVectors h = new HalfVectors(fs);
         int n = 1 << 20;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment src = arena.allocate(4L * n);
@@ -119,7 +143,8 @@ class VectorMathTest {
                 src.set(F32, 4L * i, Float.intBitsToFloat(b));
             }
             for (int i = 0; i < n; i += fs.length()) {
-                h.store(FloatVector.fromMemorySegment(fs, src, 4L * i, ByteOrder.LITTLE_ENDIAN), dst, 2L * i);
+                HalfVectors.store(HalfVectors.shorts(fs), FloatVector.fromMemorySegment(fs, src, 4L * i, ByteOrder.LITTLE_ENDIAN), dst,
+                        2L * i);
             }
             for (int i = 0; i < n; i++) {
                 float f = src.get(F32, 4L * i);

@@ -17,6 +17,8 @@ public final class ReferenceLiveness {
     private final Map<Tensor, Integer> start = new IdentityHashMap<>();
     private final Map<Tensor, Integer> end = new IdentityHashMap<>();
     private final Map<Tensor, Integer> lastRead = new IdentityHashMap<>();
+    private final Map<Tensor, Integer> time = new IdentityHashMap<>();
+    private final Map<Tensor, java.util.List<Tensor>> views = new IdentityHashMap<>();
     private final int last;
 
     public ReferenceLiveness(Graph graph) {
@@ -25,6 +27,7 @@ public final class ReferenceLiveness {
         last = n;
         for (int i = 0; i < n; i++) {
             Tensor node = graph.node(i);
+            time.put(node, i + 1);
             for (int j = 0; j < Tensor.MAX_SRC; j++) {
                 Tensor s = node.src(j);
                 if (s != null) {
@@ -45,6 +48,7 @@ public final class ReferenceLiveness {
             if (src == null || !end.containsKey(src)) {
                 continue;
             }
+            views.computeIfAbsent(src, k -> new java.util.ArrayList<>()).add(v);
             Integer r = lastRead.get(v);
             int until = (r == null || v.hasFlag(Tensor.FLAG_OUTPUT)) ? last : r;
             end.put(src, Math.max(end.get(src), until));
@@ -89,22 +93,15 @@ public final class ReferenceLiveness {
 
     /** Time of node {@code t} ({@code index + 1}), or 0 for leafs. */
     public int timeOf(Tensor t) {
-        for (int i = 0; i < graph.nodeCount(); i++) {
-            if (graph.node(i) == t) {
-                return i + 1;
-            }
-        }
-        return 0;
+        return time.getOrDefault(t, 0);
     }
 
     /** True if some view of {@code t} is read at time {@code time} or later, or is never read (kept to the end). */
-    public boolean viewNeededFrom(Tensor t, int time) {
-        for (Tensor v : allTensors()) {
-            if (v.viewSource() == t) {
-                Integer r = lastRead.get(v);
-                if (r == null || r >= time || v.hasFlag(Tensor.FLAG_OUTPUT)) {
-                    return true;
-                }
+    public boolean viewNeededFrom(Tensor t, int from) {
+        for (Tensor v : views.getOrDefault(t, java.util.List.of())) {
+            Integer r = lastRead.get(v);
+            if (r == null || r >= from || v.hasFlag(Tensor.FLAG_OUTPUT)) {
+                return true;
             }
         }
         return false;

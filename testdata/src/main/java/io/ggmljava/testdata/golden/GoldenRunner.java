@@ -215,7 +215,8 @@ public final class GoldenRunner {
         if (b == null) {
             return skipped(c, op, p, "no case builder for op " + c.op());
         }
-        try (Arena arena = Arena.ofConfined()) {
+        // shared when several threads compute a node: they all write the case's tensors
+        try (Arena arena = threads > 1 ? Arena.ofShared() : Arena.ofConfined()) {
             CaseEvaluator.Outputs outs = CaseEvaluator.evaluate(c, b, p, threads, arena);
             double worst = 0;
             List<String> problems = new ArrayList<>();

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.TestFactory;
  * Every bundled golden case with the scalar provider and the vector provider at 128, 256 and 512 bits: one dynamic
  * test per case and provider. Cases whose kernels are not written yet are skipped (aborted, with the reason); a test
  * fails only on a real failure. Prints the summary line at the end.
+ *
+ * <p>To re-run some cases: {@code -Dggml.test.flags="-Dgolden.name=soft_max_16x16 -Dgolden.op=SOFT_MAX"} (comma
+ * separated lists; the same filters as {@code ./ggml golden --name/--op}).
  */
 class GoldenFixturesTest {
     private static final ConcurrentLinkedQueue<CaseResult> RESULTS = new ConcurrentLinkedQueue<>();
@@ -37,9 +40,21 @@ class GoldenFixturesTest {
 
     @TestFactory
     Stream<DynamicNode> bundledCases() {
-        GoldenRunner runner = GoldenRunner.builder().providers(providers()).build();
-        return GoldenCases.bundledIndex().stream().map(file -> {
-            GoldenCase c = GoldenCases.loadBundled(file);
+        GoldenRunner.Builder b = GoldenRunner.builder().providers(providers());
+        for (String n : System.getProperty("golden.name", "").split(",")) {
+            if (!n.isBlank()) {
+                b.name(n.trim());
+            }
+        }
+        for (String o : System.getProperty("golden.op", "").split(",")) {
+            if (!o.isBlank()) {
+                b.op(o.trim());
+            }
+        }
+        GoldenRunner runner = b.build();
+        return GoldenCases.bundledIndex().stream().filter(runner::acceptsFile).map(GoldenCases::loadBundled)
+                .filter(runner::accepts).map(c -> {
+            String file = c.file();
             List<DynamicNode> perProvider = new ArrayList<>();
             for (KernelProvider p : runner.providers()) {
                 perProvider.add(DynamicTest.dynamicTest(p.name(), () -> {

@@ -18,8 +18,9 @@ import java.lang.foreign.MemorySegment;
  * Nibble order as in q4_0. The quantizer ({@code quantize_row_iq4_nl_impl} with one block per super-block) picks
  * for each value the nearest table entry for a first scale and refits the scale by least squares; the reference
  * quantizer ({@code ntry = -1}) stops there, {@code ggml_quantize_chunk} ({@code ntry = 7}) starts from the opposite
- * sign, also tries 15 other scales and re-derives the indices from the final (unrounded) scale. Weights are {@code x²}, or with importance weights
- * {@code qw * sqrt(sigma2 + x²)} with {@code sigma2 = 2 * sum(x²) / 32} over the block.
+ * sign, also tries 15 other scales and re-derives the indices from the final (unrounded) scale. Weights are
+ * {@code x²}, or with importance weights {@code qw * sqrt(sigma2 + x²)} with {@code sigma2 = 2 * sum(x²) / 32} over
+ * the block.
  */
 final class IQ4NL implements BlockFormat {
     static final IQ4NL INSTANCE = new IQ4NL();

@@ -75,7 +75,7 @@ public final class LegacyQuants {
         }
     }
 
-    /** Packs 32 levels of 5 bits: low nibbles to {@code qs} at {@code qsOff}, fifth bits to {@code qh} at {@code qhOff}. */
+    /** Packs 32 levels of 5 bits: low nibbles to {@code qs} at {@code qsOff}, fifth bits to {@code qh}. */
     private static void packFiveBits(int[] L, MemorySegment dst, long qhOff, long qsOff) {
         int qh = 0;
         for (int j = 0; j < 16; ++j) {
