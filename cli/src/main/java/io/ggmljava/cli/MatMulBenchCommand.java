@@ -45,7 +45,9 @@ final class MatMulBenchCommand implements Callable<Integer> {
     int runs;
     @Option(names = "--run-ms", defaultValue = "200", description = "minimum length of one run, milliseconds")
     long runMs;
-    @Option(names = "--warmup-ms", defaultValue = "1500", description = "warm-up time, milliseconds")
+    @Option(names = "--warmup-ms", defaultValue = "3000", description = "minimum warm-up time, milliseconds; the "
+            + "warm-up goes on (up to 30 s) until the speed stops improving, since the JIT compiles the large vector "
+            + "kernels late")
     long warmupMs;
     @Option(names = "--kernels", defaultValue = "default", description = "default, scalar, vector, vector-128/256/512")
     String kernels;
@@ -97,13 +99,27 @@ final class MatMulBenchCommand implements Callable<Integer> {
             MemorySegment work = ws > 0 ? arena.allocate(ws, 64) : MemorySegment.NULL;
             double flops = 2.0 * m * n * k;
 
-            // warm up (JIT) then time runs of at least runMs each
+            // warm up in batches of ~100 ms until the JIT is done: at least warmupMs, then until a batch is no
+            // faster than the best so far three times in a row (at most 30 s)
             long calls = 0;
-            long t0 = System.nanoTime();
-            while (System.nanoTime() - t0 < warmupMs * 1_000_000L || calls < 3) {
-                team.compute(p, nodes.get((int) (calls++ % copies)), work);
+            long start = System.nanoTime();
+            double best = Double.MAX_VALUE;
+            int stale = 0;
+            while (true) {
+                long b0 = System.nanoTime();
+                long n0 = calls;
+                while (System.nanoTime() - b0 < 100_000_000L || calls == n0) {
+                    team.compute(p, nodes.get((int) (calls++ % copies)), work);
+                }
+                double per = (System.nanoTime() - b0) / (double) (calls - n0);
+                stale = per < best * 0.97 ? 0 : stale + 1;
+                best = Math.min(best, per);
+                long elapsed = System.nanoTime() - start;
+                if ((elapsed > warmupMs * 1_000_000L && stale >= 3) || elapsed > 30_000_000_000L) {
+                    break;
+                }
             }
-            double perCall = (System.nanoTime() - t0) / (double) calls;
+            double perCall = best;
             long callsPerRun = Math.max(1, (long) Math.ceil(runMs * 1e6 / perCall));
             double[] gf = new double[runs];
             long idx = 0;

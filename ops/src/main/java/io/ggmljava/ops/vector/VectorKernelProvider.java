@@ -45,8 +45,8 @@ public final class VectorKernelProvider implements KernelProvider {
         this.norm = Specialized.instance(VectorNormKernels.class, NormKernels.class, fs);
         this.softMax = Specialized.instance(VectorSoftMaxKernels.class, SoftMaxKernels.class, fs);
         this.rope = Specialized.instance(VectorRopeKernels.class, RopeKernels.class, fs);
-        this.matMul = new VectorMatMulKernels(fs);
         this.quant = Specialized.instance(VectorQuantKernels.class, QuantKernels.class, fs);
+        this.matMul = new VectorMatMulKernels(fs, quant); // activations are quantized by this width's quant kernels
         this.conv = Specialized.instance(VectorConvKernels.class, ConvKernels.class, fs);
         this.attention = Specialized.instance(VectorAttentionKernels.class, AttentionKernels.class, fs);
         this.recurrent = Specialized.instance(VectorRecurrentKernels.class, RecurrentKernels.class, fs);

@@ -1,0 +1,550 @@
+package io.ggmljava.ops.vector;
+
+import io.ggmljava.core.GgmlType;
+import io.ggmljava.core.UnsupportedTypeException;
+import io.ggmljava.ops.MatMulKernels;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Integer dot products of q8_0, q4_0, q4_K and q6_K weights with activations in their dot type (q8_0, q8_K), the
+ * weights decoded from their blocks inside the loop (a template: see {@link Specialized}; one copy per width).
+ *
+ * <p>As in ggml, products are exact integers per block (or per 16/32-element group, scaled by the group's integer
+ * scale) and only the block total meets the float scales. The Vector API has no byte or short multiply-add, so a
+ * step takes {@code W = 2L} weights and activations widened to shorts, one short multiply (|product| below 2^15
+ * for every type here), and a pair sum into L int lanes (shift-based, no lane crossing); each block then adds
+ * {@code float(int lanes) * scale} into an f32 accumulator. Four weight rows share every activation load.
+ *
+ * <p>Determinism: every output is one accumulator with a fixed per-block order and the reduction of
+ * {@link FloatTiles} (four accumulators at a time, a fixed tree per output); a short group of rows repeats row 0
+ * and drops the extra outputs, so an output never depends on its neighbours or on the split of the work.
+ */
+final class QuantTiles implements MatMulKernels {
+    static final VectorSpecies<Float> F = Specialized.species(MethodHandles.lookup());
+    static final int L = F.length();
+    /** Weights per step: {@code 2L} bytes widened to {@code 2L} shorts, pair-summed into {@code L} ints. */
+    static final int W = 2 * L;
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    /** Full-width bytes: 2W per load, widened in two parts. */
+    static final VectorSpecies<Byte> BF = VectorSpecies.of(byte.class, F.vectorShape());
+    static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;
+    static final VectorShuffle<Float> ROT8 = rotation(8);
+    static final VectorShuffle<Float> ROT4 = rotation(4);
+    static final VectorShuffle<Float> PAIR_LO = VectorShuffle.fromArray(Q, new int[]{0, 1, 4, 5}, 0);
+    static final VectorShuffle<Float> PAIR_HI = VectorShuffle.fromArray(Q, new int[]{2, 3, 6, 7}, 0);
+    static final VectorShuffle<Float> EVEN = VectorShuffle.fromArray(Q, new int[]{0, 2, 4, 6}, 0);
+    static final VectorShuffle<Float> ODD = VectorShuffle.fromArray(Q, new int[]{1, 3, 5, 7}, 0);
+    /** 512 bits only: q4_0's 16 bytes copied to both halves, then low nibbles below and high nibbles above. */
+    static final VectorShuffle<Short> DUP16 = W == 32 ? dup16() : null;
+    static final ShortVector NIBBLE_SHIFT = W == 32 ? nibbleShift() : null;
+    /** 512 bits only: q6_K's two groups of 16 in one step, the upper 8 int lanes take the second scale. */
+    static final VectorMask<Integer> UPPER8 = W == 32 ? VectorMask.fromLong(I, 0xFF00L) : null;
+    /** 512 bits only: int lane l of a q6_K step belongs to group g + l/8 of the 16 scales in one vector. */
+    static final IntVector GROUP_OF_LANE = W == 32 ? IntVector.fromArray(I, groupOfLane(), 0) : null;
+
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfByte I8 = ValueLayout.JAVA_BYTE;
+    static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+
+    QuantTiles() {
+    }
+
+    private static VectorShuffle<Float> rotation(int by) {
+        int[] idx = new int[L];
+        for (int i = 0; i < L; i++) {
+            idx[i] = (i + by) % L;
+        }
+        return VectorShuffle.fromArray(F, idx, 0);
+    }
+
+    private static VectorShuffle<Short> dup16() {
+        int[] idx = new int[32];
+        for (int i = 0; i < 32; i++) {
+            idx[i] = i & 15;
+        }
+        return VectorShuffle.fromArray(S, idx, 0);
+    }
+
+    private static int[] groupOfLane() {
+        int[] g = new int[16];
+        for (int l = 0; l < 16; l++) {
+            g[l] = l / 8;
+        }
+        return g;
+    }
+
+    private static ShortVector nibbleShift() {
+        short[] sh = new short[32];
+        for (int i = 16; i < 32; i++) {
+            sh[i] = 4;
+        }
+        return ShortVector.fromArray(S, sh, 0);
+    }
+
+    /** True for the weight types with kernels here. */
+    static boolean handles(GgmlType t) {
+        return t == GgmlType.Q8_0 || t == GgmlType.Q4_0 || t == GgmlType.Q4_K || t == GgmlType.Q6_K;
+    }
+
+    // ---- helpers ----
+
+
+
+
+    static float f16(MemorySegment s, long off) {
+        return Float.float16ToFloat(s.get(I16, off));
+    }
+
+    /** Lanes {@code j, j+4, j+8, j+12} of an accumulator summed into lane {@code j} of a 4-lane vector. */
+    static FloatVector fold(FloatVector c) {
+        if (L >= 16) {
+            c = c.add(c.rearrange(ROT8));
+        }
+        if (L >= 8) {
+            c = c.add(c.rearrange(ROT4));
+        }
+        return (FloatVector) c.reinterpretShape(Q, 0);
+    }
+
+    /** The lane sums of the four accumulators at {@code acc[r*L]}: the reduction of {@link FloatTiles#reduce4}. */
+    static FloatVector reduce4(float[] acc) {
+        FloatVector v0 = fold(FloatVector.fromArray(F, acc, 0));
+        FloatVector v1 = fold(FloatVector.fromArray(F, acc, L));
+        FloatVector v2 = fold(FloatVector.fromArray(F, acc, 2 * L));
+        FloatVector v3 = fold(FloatVector.fromArray(F, acc, 3 * L));
+        FloatVector s01 = v0.rearrange(PAIR_LO, v1).add(v0.rearrange(PAIR_HI, v1));
+        FloatVector s23 = v2.rearrange(PAIR_LO, v3).add(v2.rearrange(PAIR_HI, v3));
+        return s01.rearrange(EVEN, s23).add(s01.rearrange(ODD, s23));
+    }
+
+    // ---- MatMulKernels ----
+
+    @Override
+    public void prepare(GgmlType wtype, GgmlType srcType, int k, MemorySegment src, long srcOff, MemorySegment dst,
+                        long dstOff) {
+        throw new UnsupportedOperationException("QuantTiles.prepare: activations are converted by the quant kernels");
+    }
+
+    @Override
+    public void axpy(int n, float s, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+        throw new UnsupportedOperationException("QuantTiles.axpy");
+    }
+
+    @Override
+    public void tile(GgmlType wtype, int k, MemorySegment a, long aOff, long aStride, int rows,
+                     MemorySegment b, long bOff, long bStride, int cols,
+                     MemorySegment dst, long dOff, long dStride) {
+        int kind = wtype == GgmlType.Q8_0 ? 0 : wtype == GgmlType.Q4_0 ? 1 : wtype == GgmlType.Q4_K ? 2
+                : wtype == GgmlType.Q6_K ? 3 : -1;
+        if (kind < 0) {
+            throw new UnsupportedTypeException("QuantTiles.tile: weights of type " + wtype);
+        }
+        int nb = k / wtype.blockSize();
+        float[] acc = new float[4 * L];
+        float[] corr = new float[4];
+        // per row group: the block scales as f32 (and q4_K's minimum scales), the K-quants' integer group scales;
+        // decoded once and shared by every column
+        float[] d = new float[4 * nb];
+        float[] dmin = kind == 2 ? new float[4 * nb] : null;
+        int[] sc = kind >= 2 ? new int[4 * nb * 16] : null;
+        // q4_K: per column and block the activation scale and the sums of its 8 groups of 32 (for the minimums)
+        int[] bp = kind == 2 ? new int[8 * nb * cols] : null;
+        float[] dys = kind == 2 ? new float[nb * cols] : null;
+        if (kind == 2) {
+            for (int j = 0; j < cols; j++) {
+                q8kSums(nb, b, bOff + j * bStride, bp, dys, j);
+            }
+        }
+        // rows in groups of 4 (a short last group repeats its first row); for each group every column, so the 4
+        // weight rows stay in L1 while the columns go by
+        for (int i = 0; i < rows; i += 4) {
+            int n = Math.min(4, rows - i);
+            long r0 = aOff + i * aStride;
+            long r1 = n > 1 ? r0 + aStride : r0;
+            long r2 = n > 2 ? r0 + 2 * aStride : r0;
+            long r3 = n > 3 ? r0 + 3 * aStride : r0;
+            long[] rowOff = {r0, r1, r2, r3};
+            for (int r = 0; r < 4; r++) {
+                scales(kind, nb, a, rowOff[r], d, dmin, sc, r);
+            }
+            for (int j = 0; j < cols; j++) {
+                long y0 = bOff + j * bStride;
+                // two rows per kernel call: four make the loop body too large for C2 to inline its vector
+                // helpers (NodeCountInliningCutoff), which would box every vector
+                switch (kind) {
+                    case 0 -> {
+                        q8x2(nb, a, r0, r1, b, y0, acc, 0, d);
+                        q8x2(nb, a, r2, r3, b, y0, acc, 2, d);
+                    }
+                    case 1 -> {
+                        q4x2(nb, a, r0, r1, b, y0, acc, 0, d);
+                        q4x2(nb, a, r2, r3, b, y0, acc, 2, d);
+                    }
+                    case 2 -> {
+                        q4kx2(nb, a, r0, r1, b, y0, acc, 0, d, sc);
+                        q4kx2(nb, a, r2, r3, b, y0, acc, 2, d, sc);
+                    }
+                    default -> {
+                        q6kx2(nb, a, r0, r1, b, y0, acc, 0, d, sc);
+                        q6kx2(nb, a, r2, r3, b, y0, acc, 2, d, sc);
+                    }
+                }
+                FloatVector out = reduce4(acc);
+                if (kind == 2) {
+                    for (int r = 0; r < 4; r++) {
+                        corr[r] = q4kMins(nb, j, bp, dys, dmin, sc, r);
+                    }
+                    out = out.sub(FloatVector.fromArray(Q, corr, 0));
+                }
+                long d0 = dOff + j * dStride + 4L * i;
+                if (n == 4) {
+                    out.intoMemorySegment(dst, d0, LE);
+                } else {
+                    for (int r = 0; r < n; r++) {
+                        dst.set(F32, d0 + 4L * r, out.lane(r));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Row {@code r} of a group: block scales into {@code d[r*nb + ib]}; for q4_K the minimum scales into
+     * {@code dmin} and the 8 group scales then 8 group minimums into {@code sc[(r*nb + ib)*16 ..]}; for q6_K the 16
+     * signed group scales there.
+     */
+    private static void scales(int kind, int nb, MemorySegment a, long row, float[] d, float[] dmin, int[] sc, int r) {
+        int o = r * nb;
+        switch (kind) {
+            case 0 -> {
+                for (int ib = 0; ib < nb; ib++) {
+                    d[o + ib] = f16(a, row + 34L * ib);
+                }
+            }
+            case 1 -> {
+                for (int ib = 0; ib < nb; ib++) {
+                    d[o + ib] = f16(a, row + 18L * ib);
+                }
+            }
+            case 2 -> {
+                for (int ib = 0; ib < nb; ib++) {
+                    long xb = row + 144L * ib;
+                    d[o + ib] = f16(a, xb);
+                    dmin[o + ib] = f16(a, xb + 2);
+                    q4kScales(a, xb, sc, 16 * (o + ib));
+                }
+            }
+            default -> {
+                for (int ib = 0; ib < nb; ib++) {
+                    long xb = row + 210L * ib;
+                    d[o + ib] = f16(a, xb + 208);
+                    long lo = a.get(I64, xb + 192);
+                    long hi = a.get(I64, xb + 200);
+                    int so = 16 * (o + ib);
+                    for (int g = 0; g < 8; g++) {
+                        sc[so + g] = (byte) (lo >>> (8 * g));
+                        sc[so + 8 + g] = (byte) (hi >>> (8 * g));
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- kernels: 2 rows x 1 column ----
+    //
+    // Written for C2: the vector helpers are spelled out inside each loop, because C2 stops inlining ordinary
+    // methods once a graph is large (NodeCountInliningCutoff) and a vector passed to a call that is not inlined is
+    // boxed; the Vector API's own methods are force-inlined. Loops over a block's few steps exist only below 512
+    // bits: a short inner loop makes C2 redo its bounds-check setup for every load on every entry, so at 512 bits
+    // the block loop is the innermost loop. The pair sum of short products p (lane j of the result is
+    // p[2j] + p[2j+1]) is (p + (p << 16)) >> 16 on the int view: exact while |p[2j] + p[2j+1]| < 2^15, true for
+    // every type here (|weight| <= 128 for q8_0 against |activation| <= 127; at most 32 * 128 for the others).
+
+    // ---- q8_0 (34 bytes: f16 d, i8 qs[32]) x q8_0 ----
+
+    private static void q8x2(int nb, MemorySegment a, long r0, long r1, MemorySegment b, long y0, float[] acc, int o,
+                             float[] d) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0;
+        for (int ib = 0; ib < nb; ib++) {
+            long xo = 34L * ib + 2;
+            long yo = y0 + xo;
+            IntVector s0;
+            IntVector s1;
+            if (W == 32) {
+                ShortVector y = (ShortVector) ByteVector.fromMemorySegment(B, b, yo, LE).castShape(S, 0);
+                IntVector p0 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r0 + xo, LE).castShape(S, 0))
+                        .mul(y).reinterpretAsInts();
+                IntVector p1 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r1 + xo, LE).castShape(S, 0))
+                        .mul(y).reinterpretAsInts();
+                s0 = p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                s1 = p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            } else {
+                s0 = IntVector.zero(I);
+                s1 = s0;
+                for (int st = 0; st < 32; st += W) {
+                    ShortVector y = (ShortVector) ByteVector.fromMemorySegment(B, b, yo + st, LE).castShape(S, 0);
+                    IntVector p0 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r0 + xo + st, LE)
+                            .castShape(S, 0)).mul(y).reinterpretAsInts();
+                    IntVector p1 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r1 + xo + st, LE)
+                            .castShape(S, 0)).mul(y).reinterpretAsInts();
+                    s0 = s0.add(p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16));
+                    s1 = s1.add(p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16));
+                }
+            }
+            float dy = f16(b, yo - 2);
+            c0 = ((FloatVector) s0.castShape(F, 0)).fma(FloatVector.broadcast(F, d[o * nb + ib] * dy), c0);
+            c1 = ((FloatVector) s1.castShape(F, 0)).fma(FloatVector.broadcast(F, d[(o + 1) * nb + ib] * dy), c1);
+        }
+        c0.intoArray(acc, o * L);
+        c1.intoArray(acc, (o + 1) * L);
+    }
+
+    // ---- q4_0 (18 bytes: f16 d, u8 qs[16]; element j < 16 low nibble of qs[j], j + 16 its high nibble) ----
+
+    private static void q4x2(int nb, MemorySegment a, long r0, long r1, MemorySegment b, long y0, float[] acc, int o,
+                             float[] d) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0;
+        for (int ib = 0; ib < nb; ib++) {
+            long xo = 18L * ib + 2;
+            long yo = y0 + 34L * ib + 2;
+            IntVector s0;
+            IntVector s1;
+            if (W == 32) {
+                // the 16 bytes in both halves; low nibbles below, high nibbles above
+                ShortVector y = (ShortVector) ByteVector.fromMemorySegment(B, b, yo, LE).castShape(S, 0);
+                IntVector p0 = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r0 + xo, LE)
+                        .castShape(S, 0)).rearrange(DUP16).lanewise(VectorOperators.ASHR, NIBBLE_SHIFT)
+                        .and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+                IntVector p1 = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r1 + xo, LE)
+                        .castShape(S, 0)).rearrange(DUP16).lanewise(VectorOperators.ASHR, NIBBLE_SHIFT)
+                        .and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+                s0 = p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                s1 = p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            } else {
+                s0 = IntVector.zero(I);
+                s1 = s0;
+                for (int st = 0; st < 32; st += W) {
+                    // a step lies in one half: bytes (st mod 16) .., low nibbles for st < 16, else high
+                    ShortVector y = (ShortVector) ByteVector.fromMemorySegment(B, b, yo + st, LE).castShape(S, 0);
+                    ShortVector x0 = (ShortVector) ByteVector.fromMemorySegment(B, a, r0 + xo + (st & 15), LE)
+                            .castShape(S, 0);
+                    ShortVector x1 = (ShortVector) ByteVector.fromMemorySegment(B, a, r1 + xo + (st & 15), LE)
+                            .castShape(S, 0);
+                    if (st >= 16) {
+                        x0 = x0.lanewise(VectorOperators.ASHR, 4);
+                        x1 = x1.lanewise(VectorOperators.ASHR, 4);
+                    }
+                    IntVector p0 = x0.and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+                    IntVector p1 = x1.and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+                    s0 = s0.add(p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16));
+                    s1 = s1.add(p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16));
+                }
+            }
+            float dy = f16(b, yo - 2);
+            c0 = ((FloatVector) s0.castShape(F, 0)).fma(FloatVector.broadcast(F, d[o * nb + ib] * dy), c0);
+            c1 = ((FloatVector) s1.castShape(F, 0)).fma(FloatVector.broadcast(F, d[(o + 1) * nb + ib] * dy), c1);
+        }
+        c0.intoArray(acc, o * L);
+        c1.intoArray(acc, (o + 1) * L);
+    }
+
+    // ---- q4_K (144 bytes: f16 d, f16 dmin, u8 scales[12], u8 qs[128]) x q8_K (f32 d, i8 qs[256], i16 bsums[16]) ----
+    //
+    // qs in four chunks of 32 bytes: chunk p holds group 2p in its low nibbles and group 2p + 1 in its high nibbles
+    // (elements 64p .. 64p + 63). One full-width load takes 2W bytes: at 512 bits two chunks, and the activations
+    // of one chunk (64 bytes: groups 2p and 2p + 1).
+
+    /**
+     * The scales and minimums of the q4_K block at {@code xb} into {@code sc[o ..]}: the 8 six-bit group scales
+     * packed as bytes in {@code sc[o]} (groups 0..3) and {@code sc[o+1]} (groups 4..7), then the 8 minimums as ints
+     * in {@code sc[o+2 .. o+10)}. The 12 packed bytes are read as three little-endian words w0..w2: scale j < 4 is
+     * byte j of w0 (low 6 bits), minimum j < 4 byte j of w1; for j >= 4 the low 4 bits come from byte j-4 of w2
+     * (scale: low nibble, minimum: high nibble) and the top 2 bits from the top of byte j-4 of w0 (scale) or w1
+     * (minimum).
+     */
+    static void q4kScales(MemorySegment a, long xb, int[] sc, int o) {
+        int w0 = a.get(I32, xb + 4);
+        int w1 = a.get(I32, xb + 8);
+        int w2 = a.get(I32, xb + 12);
+        sc[o] = w0 & 0x3F3F3F3F;
+        sc[o + 1] = (w2 & 0x0F0F0F0F) | ((w0 >>> 2) & 0x30303030);
+        int mlo = w1 & 0x3F3F3F3F;
+        int mhi = ((w2 >>> 4) & 0x0F0F0F0F) | ((w1 >>> 2) & 0x30303030);
+        sc[o + 2] = mlo & 0xFF;
+        sc[o + 3] = (mlo >>> 8) & 0xFF;
+        sc[o + 4] = (mlo >>> 16) & 0xFF;
+        sc[o + 5] = mlo >>> 24;
+        sc[o + 6] = mhi & 0xFF;
+        sc[o + 7] = (mhi >>> 8) & 0xFF;
+        sc[o + 8] = (mhi >>> 16) & 0xFF;
+        sc[o + 9] = mhi >>> 24;
+    }
+
+    /** Per block of activation row {@code col}: its scale, and {@code bsums[2j] + bsums[2j+1]} (sums of 32). */
+    static void q8kSums(int nb, MemorySegment b, long y0, int[] bp, float[] dys, int col) {
+        for (int ib = 0; ib < nb; ib++) {
+            long yo = y0 + 292L * ib;
+            dys[col * nb + ib] = b.get(F32, yo);
+            for (int j = 0; j < 8; j++) {
+                int w = b.get(I32, yo + 260 + 4L * j); // two int16 bsums
+                bp[8 * (col * nb + ib) + j] = (short) w + (w >> 16);
+            }
+        }
+    }
+
+    /**
+     * The minimum term of row {@code r} of a group for column {@code col}, subtracted at the end:
+     * {@code sum_blocks dmin * dy * sum_j min_j * (bsums[2j] + bsums[2j+1])} (scalar, in block order).
+     */
+    static float q4kMins(int nb, int col, int[] bp, float[] dys, float[] dmin, int[] sc, int r) {
+        float m = 0;
+        for (int ib = 0; ib < nb; ib++) {
+            int o = 16 * (r * nb + ib) + 2;
+            int p = 8 * (col * nb + ib);
+            int s;
+            if (L >= 8) {
+                // integer products and sum: exact, so the lane order does not matter
+                s = IntVector.fromArray(IntVector.SPECIES_256, sc, o).mul(IntVector.fromArray(IntVector.SPECIES_256,
+                        bp, p)).reduceLanes(VectorOperators.ADD);
+            } else {
+                s = sc[o] * bp[p] + sc[o + 1] * bp[p + 1] + sc[o + 2] * bp[p + 2] + sc[o + 3] * bp[p + 3]
+                        + sc[o + 4] * bp[p + 4] + sc[o + 5] * bp[p + 5] + sc[o + 6] * bp[p + 6] + sc[o + 7] * bp[p + 7];
+            }
+            m += dmin[r * nb + ib] * dys[col * nb + ib] * s;
+        }
+        return m;
+    }
+
+    private static void q4kx2(int nb, MemorySegment a, long r0, long r1, MemorySegment b, long y0, float[] acc, int o,
+                              float[] d, int[] sc) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0;
+        for (int ib = 0; ib < nb; ib++) {
+            long xo = 144L * ib + 16;
+            long yo = y0 + 292L * ib + 4;
+            int sc0 = 16 * (o * nb + ib);
+            int sc1 = 16 * ((o + 1) * nb + ib);
+            IntVector t0 = IntVector.zero(I);
+            IntVector t1 = t0;
+            // 2W bytes of qs per iteration: chunk p (bytes q .. q+W) then the next W bytes (same chunk below 512
+            // bits, chunk p + 1 at 512)
+            for (int q = 0; q < 128; q += 2 * W) {
+                ByteVector xb0 = ByteVector.fromMemorySegment(BF, a, r0 + xo + q, LE);
+                ByteVector xb1 = ByteVector.fromMemorySegment(BF, a, r1 + xo + q, LE);
+                for (int part = 0; part < 2; part++) {
+                    int qq = q + part * W;  // byte of qs
+                    int p = qq >>> 5;       // chunk
+                    long yq = yo + qq + 32L * p; // activations of the low-nibble element of byte qq
+                    ShortVector ylo = (ShortVector) ByteVector.fromMemorySegment(B, b, yq, LE).castShape(S, 0);
+                    ShortVector yhi = (ShortVector) ByteVector.fromMemorySegment(B, b, yq + 32, LE).castShape(S, 0);
+                    ShortVector x0 = (ShortVector) xb0.castShape(S, part);
+                    ShortVector x1 = (ShortVector) xb1.castShape(S, part);
+                    IntVector pl0 = x0.and((short) 0xF).mul(ylo).reinterpretAsInts();
+                    IntVector ph0 = x0.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).mul(yhi).reinterpretAsInts();
+                    IntVector pl1 = x1.and((short) 0xF).mul(ylo).reinterpretAsInts();
+                    IntVector ph1 = x1.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).mul(yhi).reinterpretAsInts();
+                    // group scales 2p, 2p + 1: bytes 2(p&1), 2(p&1) + 1 of packed word p/2
+                    int w0 = sc[sc0 + (p >>> 1)] >>> (16 * (p & 1));
+                    int w1 = sc[sc1 + (p >>> 1)] >>> (16 * (p & 1));
+                    t0 = t0.add(pl0.add(pl0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                    .mul(w0 & 0xFF))
+                            .add(ph0.add(ph0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                    .mul((w0 >>> 8) & 0xFF));
+                    t1 = t1.add(pl1.add(pl1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                    .mul(w1 & 0xFF))
+                            .add(ph1.add(ph1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                                    .mul((w1 >>> 8) & 0xFF));
+                }
+            }
+            float dy = b.get(F32, yo - 4);
+            c0 = ((FloatVector) t0.castShape(F, 0)).fma(FloatVector.broadcast(F, d[o * nb + ib] * dy), c0);
+            c1 = ((FloatVector) t1.castShape(F, 0)).fma(FloatVector.broadcast(F, d[(o + 1) * nb + ib] * dy), c1);
+        }
+        c0.intoArray(acc, o * L);
+        c1.intoArray(acc, (o + 1) * L);
+    }
+
+    // ---- q6_K (210 bytes: u8 ql[128], u8 qh[64], i8 scales[16], f16 d) x q8_K ----
+    //
+    // Element 128h + 32s + l (h < 2, s < 4, l < 32): low 4 bits in ql[64h + 32(s&1) + l] (low nibble for s < 2,
+    // high nibble for s >= 2), high 2 bits at bits 2s, 2s+1 of qh[32h + l]; level - 32; group e / 16 with a signed
+    // 8-bit scale. So one load of qh serves s = 0..3 and one load of ql serves s and s + 2.
+
+    private static void q6kx2(int nb, MemorySegment a, long r0, long r1, MemorySegment b, long y0, float[] acc, int o,
+                              float[] d, int[] sc) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0;
+        for (int ib = 0; ib < nb; ib++) {
+            long xo = 210L * ib;
+            long yo = y0 + 292L * ib + 4;
+            int sc0 = 16 * (o * nb + ib);
+            int sc1 = 16 * ((o + 1) * nb + ib);
+            // at 512 bits all 16 group scales of a row sit in one int vector; a step picks two with a permute
+            IntVector g0 = W == 32 ? IntVector.fromArray(I, sc, sc0) : null;
+            IntVector g1 = W == 32 ? IntVector.fromArray(I, sc, sc1) : null;
+            IntVector t0 = IntVector.zero(I);
+            IntVector t1 = t0;
+            for (int hs = 0; hs < 2 * 32; hs += W) {
+                int h = hs >>> 5;
+                int st = hs & 31; // offset inside the 32 bytes of qh / ql for this h
+                ShortVector qh0 = (ShortVector) ByteVector.fromMemorySegment(B, a, r0 + xo + 128 + 32L * h + st, LE)
+                        .castShape(S, 0);
+                ShortVector qh1 = (ShortVector) ByteVector.fromMemorySegment(B, a, r1 + xo + 128 + 32L * h + st, LE)
+                        .castShape(S, 0);
+                for (int s = 0; s < 4; s++) {
+                    long ql = 64L * h + 32L * (s & 1) + st;
+                    ShortVector y = (ShortVector) ByteVector.fromMemorySegment(B, b, yo + 128L * h + 32L * s + st, LE)
+                            .castShape(S, 0);
+                    int nib = s < 2 ? 0 : 4;
+                    ShortVector x0 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r0 + xo + ql, LE)
+                            .castShape(S, 0)).lanewise(VectorOperators.ASHR, nib).and((short) 0xF)
+                            .or(qh0.lanewise(VectorOperators.ASHR, 2 * s).and((short) 3).lanewise(VectorOperators.LSHL, 4))
+                            .sub((short) 32);
+                    ShortVector x1 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r1 + xo + ql, LE)
+                            .castShape(S, 0)).lanewise(VectorOperators.ASHR, nib).and((short) 0xF)
+                            .or(qh1.lanewise(VectorOperators.ASHR, 2 * s).and((short) 3).lanewise(VectorOperators.LSHL, 4))
+                            .sub((short) 32);
+                    IntVector p0 = x0.mul(y).reinterpretAsInts();
+                    IntVector p1 = x1.mul(y).reinterpretAsInts();
+                    int g = 8 * h + 2 * s + st / 16;
+                    IntVector k0;
+                    IntVector k1;
+                    if (W == 32) {
+                        IntVector idx = GROUP_OF_LANE.add(g);
+                        k0 = idx.selectFrom(g0);
+                        k1 = idx.selectFrom(g1);
+                    } else {
+                        k0 = IntVector.broadcast(I, sc[sc0 + g]);
+                        k1 = IntVector.broadcast(I, sc[sc1 + g]);
+                    }
+                    t0 = t0.add(p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(k0));
+                    t1 = t1.add(p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(k1));
+                }
+            }
+            float dy = b.get(F32, yo - 4);
+            c0 = ((FloatVector) t0.castShape(F, 0)).fma(FloatVector.broadcast(F, d[o * nb + ib] * dy), c0);
+            c1 = ((FloatVector) t1.castShape(F, 0)).fma(FloatVector.broadcast(F, d[(o + 1) * nb + ib] * dy), c1);
+        }
+        c0.intoArray(acc, o * L);
+        c1.intoArray(acc, (o + 1) * L);
+    }
+}

@@ -1,0 +1,113 @@
+package io.ggmljava.ops;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.ggmljava.core.Context;
+import io.ggmljava.core.GgmlType;
+import io.ggmljava.core.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** MUL_MAT with quantized weights: vector kernels at every width against the scalar reference, and thread counts. */
+class MatMulQuantTest {
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Weights: uniform values quantized with the reference quantizer; some rows scaled up or down. */
+    static Tensor weights(Context ctx, Arena arena, GgmlType t, int k, int m, Random rnd) {
+        Tensor a = ctx.newTensor2d(t, k, m);
+        MatMulHarness.bind(arena, a);
+        MemorySegment row = arena.allocate(4L * k, 64);
+        for (int r = 0; r < m; r++) {
+            float scale = r % 5 == 3 ? 40f : r % 7 == 2 ? 0.01f : 1f;
+            for (int i = 0; i < k; i++) {
+                row.set(F32, 4L * i, (rnd.nextFloat() * 2 - 1) * scale);
+            }
+            KernelProvider.scalar().quant().quantizeRow(t, row, 0, a.data(), r * a.nb(1), k);
+        }
+        return a;
+    }
+
+    /** sum_k |dequant(a)_k * b_k| for output (i, j): the size the float rounding is measured against. */
+    static double magnitude(Tensor a, Tensor b, int i, int j, Arena arena) {
+        int k = (int) a.ne(0);
+        MemorySegment row = arena.allocate(4L * k, 64);
+        KernelProvider.scalar().quant().dequantizeRow(a.type(), a.data(), i * a.nb(1), row, 0, k);
+        double s = 0;
+        for (int kk = 0; kk < k; kk++) {
+            s += Math.abs(row.get(F32, 4L * kk) * b.getF32(kk, j, 0, 0));
+        }
+        return s;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K",
+            "Q5_K", "Q6_K", "IQ4_NL"})
+    void vectorMatchesScalarAtAwkwardShapes(GgmlType t) {
+        int bs = t.blockSize();
+        int[] ks = bs == 32 ? new int[]{32, 64, 96, 288, 4096} : new int[]{256, 512, 1280};
+        int[][] mn = {{1, 1}, {3, 7}, {7, 3}, {17, 2}, {5, 1}, {64, 1}, {33, 17}};
+        Random rnd = new Random(t.ordinal() * 1000L + 1);
+        for (int k : ks) {
+            for (int[] s : mn) {
+                try (Arena arena = Arena.ofShared()) {
+                    Context ctx = new Context();
+                    Tensor a = weights(ctx, arena, t, k, s[0], rnd);
+                    Tensor b = ctx.newTensor2d(GgmlType.F32, k, s[1]);
+                    Tensor d = ctx.mulMat(a, b);
+                    MatMulHarness.bind(arena, b, d);
+                    MatMulHarness.fill(b, rnd);
+                    MatMulHarness.compute(KernelProvider.scalar(), d, 1);
+                    float[] want = d.toFloatArray();
+                    for (KernelProvider p : MatMulHarness.vectorProviders()) {
+                        d.data().fill((byte) 0x7f);
+                        MatMulHarness.compute(p, d, 2);
+                        float[] got = d.toFloatArray();
+                        for (int j = 0; j < s[1]; j++) {
+                            for (int i = 0; i < s[0]; i++) {
+                                int o = j * s[0] + i;
+                                double mag = magnitude(a, b, i, j, arena);
+                                if (!(Math.abs(got[o] - want[o]) <= 2e-5 * mag + 1e-6)) {
+                                    fail(p + " " + t + " k=" + k + " m=" + s[0] + " n=" + s[1] + ": dst[" + i + "," + j
+                                            + "] = " + got[o] + ", scalar " + want[o] + " (sum |a*b| = " + mag + ")");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q5_K"})
+    void threadCountsGiveIdenticalResults(GgmlType t) {
+        int k = t.blockSize() == 32 ? 640 : 1024;
+        for (int[] s : new int[][]{{300, 1}, {67, 45}}) {
+            try (Arena arena = Arena.ofShared()) {
+                Random rnd = new Random(s[0]);
+                Context ctx = new Context();
+                Tensor a = weights(ctx, arena, t, k, s[0], rnd);
+                Tensor b = ctx.newTensor2d(GgmlType.F32, k, s[1]);
+                Tensor d = ctx.mulMat(a, b);
+                MatMulHarness.bind(arena, b, d);
+                MatMulHarness.fill(b, rnd);
+                for (KernelProvider p : List.of(KernelProvider.scalar(), KernelProvider.get())) {
+                    MatMulHarness.compute(p, d, 1);
+                    float[] one = d.toFloatArray();
+                    for (int nth = 2; nth <= 4; nth++) {
+                        d.data().fill((byte) 0);
+                        MatMulHarness.compute(p, d, nth);
+                        assertArrayEquals(one, d.toFloatArray(), 0f, p + " " + t + " m,n=" + s[0] + "," + s[1] + ": "
+                                + nth + " threads differ from 1");
+                    }
+                }
+            }
+        }
+    }
+}
