@@ -3,8 +3,10 @@ package io.ggmljava.cli;
 import io.ggmljava.core.Context;
 import io.ggmljava.core.GgmlType;
 import io.ggmljava.core.Tensor;
+import io.ggmljava.graph.ComputePlan;
+import io.ggmljava.graph.Executor;
+import io.ggmljava.graph.Graph;
 import io.ggmljava.ops.KernelProvider;
-import io.ggmljava.ops.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -67,7 +69,7 @@ final class MatMulBenchCommand implements Callable<Integer> {
             return 2;
         }
         KernelProvider p = provider(kernels);
-        try (Arena arena = Arena.ofShared(); ThreadTeam team = new ThreadTeam(threads)) {
+        try (Arena arena = Arena.ofShared(); Executor ex = new Executor(threads, p)) {
             Context ctx = new Context();
             Tensor b = ctx.newTensor2d(GgmlType.F32, k, n);
             b.bind(arena.allocate(b.nbytes(), 64));
@@ -77,7 +79,7 @@ final class MatMulBenchCommand implements Callable<Integer> {
             long wBytes = t.rowSize(k) * m;
             int copies = cold ? (int) Math.max(2, (COLD_BYTES + wBytes - 1) / wBytes) : 1;
             MemorySegment first = null;
-            List<Tensor> nodes = new ArrayList<>();
+            List<ComputePlan> plans = new ArrayList<>();
             MemorySegment dst = null;
             for (int c = 0; c < copies; c++) {
                 Tensor w = ctx.newTensor2d(t, k, m);
@@ -93,10 +95,8 @@ final class MatMulBenchCommand implements Callable<Integer> {
                     dst = arena.allocate(d.nbytes(), 64);
                 }
                 d.bind(dst);
-                nodes.add(d);
+                plans.add(ex.plan(Graph.build(d), threads));
             }
-            long ws = Kernels.workSize(nodes.getFirst(), threads);
-            MemorySegment work = ws > 0 ? arena.allocate(ws, 64) : MemorySegment.NULL;
             double flops = 2.0 * m * n * k;
 
             // warm up in batches of ~100 ms until the JIT is done: at least warmupMs, then until a batch is no
@@ -109,7 +109,7 @@ final class MatMulBenchCommand implements Callable<Integer> {
                 long b0 = System.nanoTime();
                 long n0 = calls;
                 while (System.nanoTime() - b0 < 100_000_000L || calls == n0) {
-                    team.compute(p, nodes.get((int) (calls++ % copies)), work);
+                    ex.compute(plans.get((int) (calls++ % copies)));
                 }
                 double per = (System.nanoTime() - b0) / (double) (calls - n0);
                 stale = per < best * 0.97 ? 0 : stale + 1;
@@ -126,7 +126,7 @@ final class MatMulBenchCommand implements Callable<Integer> {
             for (int r = 0; r < runs; r++) {
                 long s = System.nanoTime();
                 for (long c = 0; c < callsPerRun; c++) {
-                    team.compute(p, nodes.get((int) (idx++ % copies)), work);
+                    ex.compute(plans.get((int) (idx++ % copies)));
                 }
                 gf[r] = flops * callsPerRun / (System.nanoTime() - s);
             }
