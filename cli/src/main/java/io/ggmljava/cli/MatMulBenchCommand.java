@@ -47,9 +47,9 @@ final class MatMulBenchCommand implements Callable<Integer> {
     int runs;
     @Option(names = "--run-ms", defaultValue = "200", description = "minimum length of one run, milliseconds")
     long runMs;
-    @Option(names = "--warmup-ms", defaultValue = "3000", description = "minimum warm-up time, milliseconds; the "
-            + "warm-up goes on (up to 30 s) until the speed stops improving, since the JIT compiles the large vector "
-            + "kernels late")
+    @Option(names = "--warmup-ms", defaultValue = "8000", description = "minimum warm-up time, milliseconds; the "
+            + "warm-up goes on (up to 60 s) until the speed stops improving, since the JIT compiles the large vector "
+            + "kernels late (seconds, on a busy machine)")
     long warmupMs;
     @Option(names = "--kernels", defaultValue = "default", description = "default, scalar, vector, vector-128/256/512")
     String kernels;
@@ -99,8 +99,8 @@ final class MatMulBenchCommand implements Callable<Integer> {
             }
             double flops = 2.0 * m * n * k;
 
-            // warm up in batches of ~100 ms until the JIT is done: at least warmupMs, then until a batch is no
-            // faster than the best so far three times in a row (at most 30 s)
+            // warm up in batches of ~200 ms until the JIT is done: at least warmupMs, then until a batch is no
+            // faster than the best so far five times in a row (at most 60 s)
             long calls = 0;
             long start = System.nanoTime();
             double best = Double.MAX_VALUE;
@@ -108,14 +108,14 @@ final class MatMulBenchCommand implements Callable<Integer> {
             while (true) {
                 long b0 = System.nanoTime();
                 long n0 = calls;
-                while (System.nanoTime() - b0 < 100_000_000L || calls == n0) {
+                while (System.nanoTime() - b0 < 200_000_000L || calls == n0) {
                     ex.compute(plans.get((int) (calls++ % copies)));
                 }
                 double per = (System.nanoTime() - b0) / (double) (calls - n0);
                 stale = per < best * 0.97 ? 0 : stale + 1;
                 best = Math.min(best, per);
                 long elapsed = System.nanoTime() - start;
-                if ((elapsed > warmupMs * 1_000_000L && stale >= 3) || elapsed > 30_000_000_000L) {
+                if ((elapsed > warmupMs * 1_000_000L && stale >= 5) || elapsed > 60_000_000_000L) {
                     break;
                 }
             }

@@ -187,16 +187,24 @@ final class QuantTiles implements MatMulKernels {
             }
             for (int j = 0; j < cols; j++) {
                 long y0 = bOff + j * bStride;
-                // two rows per kernel call: four make the loop body too large for C2 to inline its vector
-                // helpers (NodeCountInliningCutoff), which would box every vector
+                // q8_0 and q4_0 at 512 bits: four rows per call; otherwise two (four rows of the larger kernels
+                // make a graph so large that C2 stops inlining inside it)
                 switch (kind) {
                     case 0 -> {
-                        q8x2(nb, a, r0, r1, b, y0, acc, 0, d);
-                        q8x2(nb, a, r2, r3, b, y0, acc, 2, d);
+                        if (W == 32) {
+                            q8x4(nb, a, r0, r1, r2, r3, b, y0, acc, d);
+                        } else {
+                            q8x2(nb, a, r0, r1, b, y0, acc, 0, d);
+                            q8x2(nb, a, r2, r3, b, y0, acc, 2, d);
+                        }
                     }
                     case 1 -> {
-                        q4x2(nb, a, r0, r1, b, y0, acc, 0, d);
-                        q4x2(nb, a, r2, r3, b, y0, acc, 2, d);
+                        if (W == 32) {
+                            q4x4(nb, a, r0, r1, r2, r3, b, y0, acc, d);
+                        } else {
+                            q4x2(nb, a, r0, r1, b, y0, acc, 0, d);
+                            q4x2(nb, a, r2, r3, b, y0, acc, 2, d);
+                        }
                     }
                     case 2 -> {
                         q4kx2(nb, a, r0, r1, b, y0, acc, 0, corr, bp, dys, j);
@@ -281,6 +289,39 @@ final class QuantTiles implements MatMulKernels {
         c1.intoArray(acc, (o + 1) * L);
     }
 
+    /** 512 bits: four q8_0 rows share each activation load (one block per step, no inner loop). */
+    private static void q8x4(int nb, MemorySegment a, long r0, long r1, long r2, long r3, MemorySegment b, long y0,
+                             float[] acc, float[] d) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0, c2 = c0, c3 = c0;
+        for (int ib = 0; ib < nb; ib++) {
+            long xo = 34L * ib + 2;
+            long yo = y0 + xo;
+            ShortVector y = (ShortVector) ByteVector.fromMemorySegment(B, b, yo, LE).castShape(S, 0);
+            IntVector p0 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r0 + xo, LE).castShape(S, 0))
+                    .mul(y).reinterpretAsInts();
+            IntVector p1 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r1 + xo, LE).castShape(S, 0))
+                    .mul(y).reinterpretAsInts();
+            IntVector p2 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r2 + xo, LE).castShape(S, 0))
+                    .mul(y).reinterpretAsInts();
+            IntVector p3 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r3 + xo, LE).castShape(S, 0))
+                    .mul(y).reinterpretAsInts();
+            float dy = Float.float16ToFloat(b.get(I16, yo - 2));
+            c0 = ((FloatVector) p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[ib] * dy), c0);
+            c1 = ((FloatVector) p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[nb + ib] * dy), c1);
+            c2 = ((FloatVector) p2.add(p2.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[2 * nb + ib] * dy), c2);
+            c3 = ((FloatVector) p3.add(p3.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[3 * nb + ib] * dy), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
+    }
+
     // ---- q4_0 (18 bytes: f16 d, u8 qs[16]; element j < 16 low nibble of qs[j], j + 16 its high nibble) ----
 
     private static void q4x2(int nb, MemorySegment a, long r0, long r1, MemorySegment b, long y0, float[] acc, int o,
@@ -329,6 +370,43 @@ final class QuantTiles implements MatMulKernels {
         }
         c0.intoArray(acc, o * L);
         c1.intoArray(acc, (o + 1) * L);
+    }
+
+    /** 512 bits: four q4_0 rows share each activation load. */
+    private static void q4x4(int nb, MemorySegment a, long r0, long r1, long r2, long r3, MemorySegment b, long y0,
+                             float[] acc, float[] d) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0, c2 = c0, c3 = c0;
+        for (int ib = 0; ib < nb; ib++) {
+            long xo = 18L * ib + 2;
+            long yo = y0 + 34L * ib + 2;
+            ShortVector y = (ShortVector) ByteVector.fromMemorySegment(B, b, yo, LE).castShape(S, 0);
+            IntVector p0 = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r0 + xo, LE)
+                    .castShape(S, 0)).rearrange(DUP16).lanewise(VectorOperators.ASHR, NIBBLE_SHIFT)
+                    .and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+            IntVector p1 = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r1 + xo, LE)
+                    .castShape(S, 0)).rearrange(DUP16).lanewise(VectorOperators.ASHR, NIBBLE_SHIFT)
+                    .and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+            IntVector p2 = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r2 + xo, LE)
+                    .castShape(S, 0)).rearrange(DUP16).lanewise(VectorOperators.ASHR, NIBBLE_SHIFT)
+                    .and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+            IntVector p3 = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r3 + xo, LE)
+                    .castShape(S, 0)).rearrange(DUP16).lanewise(VectorOperators.ASHR, NIBBLE_SHIFT)
+                    .and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+            float dy = Float.float16ToFloat(b.get(I16, yo - 2));
+            c0 = ((FloatVector) p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[ib] * dy), c0);
+            c1 = ((FloatVector) p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[nb + ib] * dy), c1);
+            c2 = ((FloatVector) p2.add(p2.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[2 * nb + ib] * dy), c2);
+            c3 = ((FloatVector) p3.add(p3.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[3 * nb + ib] * dy), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
     }
 
     // ---- q4_K (144 bytes: f16 d, f16 dmin, u8 scales[12], u8 qs[128]) x q8_K (f32 d, i8 qs[256], i16 bsums[16]) ----
