@@ -63,8 +63,7 @@ final class VectorUnaryKernels implements UnaryKernels {
         }
     }
 
-    private static void silu(MemorySegment src, long xOff, MemorySegment y, long yOff, int n) {
-        MemorySegment xs = src;
+    private static void silu(MemorySegment xs, long xOff, MemorySegment y, long yOff, int n) {
         int i = 0;
         int bound = F.loopBound(n);
         for (; i < bound; i += L) {
