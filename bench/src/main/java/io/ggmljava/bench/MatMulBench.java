@@ -4,8 +4,10 @@ import io.ggmljava.core.Context;
 import io.ggmljava.core.Fp16;
 import io.ggmljava.core.GgmlType;
 import io.ggmljava.core.Tensor;
+import io.ggmljava.graph.ComputePlan;
+import io.ggmljava.graph.Executor;
+import io.ggmljava.graph.Graph;
 import io.ggmljava.ops.KernelProvider;
-import io.ggmljava.ops.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -63,10 +65,9 @@ public class MatMulBench {
     public boolean cold;
 
     private Arena arena;
-    private ThreadTeam team;
+    private Executor executor;
     private KernelProvider provider;
-    private List<Tensor> nodes;
-    private MemorySegment work;
+    private List<ComputePlan> plans;
     private int next;
 
     @Setup(Level.Trial)
@@ -78,7 +79,7 @@ public class MatMulBench {
         long n = Long.parseLong(mkn[2]);
         provider = KernelProvider.get();
         arena = Arena.ofShared();
-        team = new ThreadTeam(threads);
+        executor = new Executor(threads, provider);
         Context ctx = new Context();
         SplittableRandom rnd = new SplittableRandom(42);
         Tensor b = ctx.newTensor2d(GgmlType.F32, k, n);
@@ -86,7 +87,7 @@ public class MatMulBench {
         fill(b.data(), k * n, rnd);
         long wBytes = t.rowSize(k) * m;
         int copies = cold ? (int) Math.max(2, (COLD_BYTES + wBytes - 1) / wBytes) : 1;
-        nodes = new ArrayList<>();
+        plans = new ArrayList<>();
         MemorySegment first = null;
         MemorySegment dst = null;
         for (int c = 0; c < copies; c++) {
@@ -103,10 +104,8 @@ public class MatMulBench {
                 dst = arena.allocate(d.nbytes(), 64);
             }
             d.bind(dst);
-            nodes.add(d);
+            plans.add(executor.plan(Graph.build(d), threads));
         }
-        long ws = Kernels.workSize(nodes.getFirst(), threads);
-        work = ws > 0 ? arena.allocate(ws, 64) : MemorySegment.NULL;
     }
 
     private void weights(Tensor w, SplittableRandom rnd) {
@@ -137,15 +136,15 @@ public class MatMulBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        team.close();
+        executor.close();
         arena.close();
     }
 
-    /** One MUL_MAT on {@code threads} threads (the next weight copy when cold). */
+    /** One MUL_MAT on {@code threads} threads of the graph executor (the next weight copy when cold). */
     @Benchmark
     public void mulMat() {
-        Tensor node = nodes.get(next);
-        next = next + 1 == nodes.size() ? 0 : next + 1;
-        team.compute(provider, node, work);
+        ComputePlan plan = plans.get(next);
+        next = next + 1 == plans.size() ? 0 : next + 1;
+        executor.compute(plan);
     }
 }

@@ -3,8 +3,10 @@ package io.ggmljava.cli;
 import io.ggmljava.core.Context;
 import io.ggmljava.core.GgmlType;
 import io.ggmljava.core.Tensor;
+import io.ggmljava.graph.ComputePlan;
+import io.ggmljava.graph.Executor;
+import io.ggmljava.graph.Graph;
 import io.ggmljava.ops.KernelProvider;
-import io.ggmljava.ops.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -45,9 +47,9 @@ final class MatMulBenchCommand implements Callable<Integer> {
     int runs;
     @Option(names = "--run-ms", defaultValue = "200", description = "minimum length of one run, milliseconds")
     long runMs;
-    @Option(names = "--warmup-ms", defaultValue = "3000", description = "minimum warm-up time, milliseconds; the "
-            + "warm-up goes on (up to 30 s) until the speed stops improving, since the JIT compiles the large vector "
-            + "kernels late")
+    @Option(names = "--warmup-ms", defaultValue = "8000", description = "minimum warm-up time, milliseconds; the "
+            + "warm-up goes on (up to 60 s) until the speed stops improving, since the JIT compiles the large vector "
+            + "kernels late (seconds, on a busy machine)")
     long warmupMs;
     @Option(names = "--kernels", defaultValue = "default", description = "default, scalar, vector, vector-128/256/512")
     String kernels;
@@ -67,7 +69,7 @@ final class MatMulBenchCommand implements Callable<Integer> {
             return 2;
         }
         KernelProvider p = provider(kernels);
-        try (Arena arena = Arena.ofShared(); ThreadTeam team = new ThreadTeam(threads)) {
+        try (Arena arena = Arena.ofShared(); Executor ex = new Executor(threads, p)) {
             Context ctx = new Context();
             Tensor b = ctx.newTensor2d(GgmlType.F32, k, n);
             b.bind(arena.allocate(b.nbytes(), 64));
@@ -77,7 +79,7 @@ final class MatMulBenchCommand implements Callable<Integer> {
             long wBytes = t.rowSize(k) * m;
             int copies = cold ? (int) Math.max(2, (COLD_BYTES + wBytes - 1) / wBytes) : 1;
             MemorySegment first = null;
-            List<Tensor> nodes = new ArrayList<>();
+            List<ComputePlan> plans = new ArrayList<>();
             MemorySegment dst = null;
             for (int c = 0; c < copies; c++) {
                 Tensor w = ctx.newTensor2d(t, k, m);
@@ -93,14 +95,12 @@ final class MatMulBenchCommand implements Callable<Integer> {
                     dst = arena.allocate(d.nbytes(), 64);
                 }
                 d.bind(dst);
-                nodes.add(d);
+                plans.add(ex.plan(Graph.build(d), threads));
             }
-            long ws = Kernels.workSize(nodes.getFirst(), threads);
-            MemorySegment work = ws > 0 ? arena.allocate(ws, 64) : MemorySegment.NULL;
             double flops = 2.0 * m * n * k;
 
-            // warm up in batches of ~100 ms until the JIT is done: at least warmupMs, then until a batch is no
-            // faster than the best so far three times in a row (at most 30 s)
+            // warm up in batches of ~200 ms until the JIT is done: at least warmupMs, then until a batch is no
+            // faster than the best so far five times in a row (at most 60 s)
             long calls = 0;
             long start = System.nanoTime();
             double best = Double.MAX_VALUE;
@@ -108,14 +108,14 @@ final class MatMulBenchCommand implements Callable<Integer> {
             while (true) {
                 long b0 = System.nanoTime();
                 long n0 = calls;
-                while (System.nanoTime() - b0 < 100_000_000L || calls == n0) {
-                    team.compute(p, nodes.get((int) (calls++ % copies)), work);
+                while (System.nanoTime() - b0 < 200_000_000L || calls == n0) {
+                    ex.compute(plans.get((int) (calls++ % copies)));
                 }
                 double per = (System.nanoTime() - b0) / (double) (calls - n0);
                 stale = per < best * 0.97 ? 0 : stale + 1;
                 best = Math.min(best, per);
                 long elapsed = System.nanoTime() - start;
-                if ((elapsed > warmupMs * 1_000_000L && stale >= 3) || elapsed > 30_000_000_000L) {
+                if ((elapsed > warmupMs * 1_000_000L && stale >= 5) || elapsed > 60_000_000_000L) {
                     break;
                 }
             }
@@ -126,7 +126,7 @@ final class MatMulBenchCommand implements Callable<Integer> {
             for (int r = 0; r < runs; r++) {
                 long s = System.nanoTime();
                 for (long c = 0; c < callsPerRun; c++) {
-                    team.compute(p, nodes.get((int) (idx++ % copies)), work);
+                    ex.compute(plans.get((int) (idx++ % copies)));
                 }
                 gf[r] = flops * callsPerRun / (System.nanoTime() - s);
             }

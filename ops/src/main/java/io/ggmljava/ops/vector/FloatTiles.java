@@ -184,12 +184,25 @@ final class FloatTiles implements MatMulKernels {
             long bj = bOff + j * bStride;
             long dj = dOff + j * dStride;
             int i = 0;
+            if (kind != 1) {
+                // mat-vec is a memory stream: 8 rows at a time keep more weight streams in flight
+                for (; i + 8 <= rows; i += 8) {
+                    long ai = aOff + i * aStride;
+                    if (kind == 0) {
+                        f32x8x1(k, a, ai, aStride, b, bj, acc);
+                    } else {
+                        bf16x8x1(k, a, ai, aStride, b, bj, acc);
+                    }
+                    finish(kind, k, acc, 0, 4, a, ai, aStride, b, bj, dst, dj + 4L * i);
+                    finish(kind, k, acc, 4 * L, 4, a, ai + 4 * aStride, aStride, b, bj, dst, dj + 4L * (i + 4));
+                }
+            }
             for (; i + 4 <= rows; i += 4) {
                 long ai = aOff + i * aStride;
                 if (kind == 0) {
                     f32x4x1(k, a, ai, aStride, b, bj, acc);
                 } else if (kind == 1) {
-                    f16x4x1(k, a, ai, aStride, b, bj, acc, buf);
+                    f16x4x1(k, a, ai, aStride, b, bj, acc);
                 } else {
                     bf16x4x1(k, a, ai, aStride, b, bj, acc);
                 }
@@ -339,12 +352,46 @@ final class FloatTiles implements MatMulKernels {
         c3.intoArray(acc, 3 * L);
     }
 
+    private static void f32x8x1(int k, MemorySegment a, long a0, long as, MemorySegment b, long b0, float[] acc) {
+        long a1 = a0 + as;
+        long a2 = a1 + as;
+        long a3 = a2 + as;
+        long a4 = a3 + as;
+        long a5 = a4 + as;
+        long a6 = a5 + as;
+        long a7 = a6 + as;
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        int kb = F.loopBound(k);
+        for (int i = 0; i < kb; i += L) {
+            long o = 4L * i;
+            FloatVector y = ldF32(b, b0 + 4L * i);
+            c0 = ldF32(a, a0 + o).fma(y, c0);
+            c1 = ldF32(a, a1 + o).fma(y, c1);
+            c2 = ldF32(a, a2 + o).fma(y, c2);
+            c3 = ldF32(a, a3 + o).fma(y, c3);
+            c4 = ldF32(a, a4 + o).fma(y, c4);
+            c5 = ldF32(a, a5 + o).fma(y, c5);
+            c6 = ldF32(a, a6 + o).fma(y, c6);
+            c7 = ldF32(a, a7 + o).fma(y, c7);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
+        c4.intoArray(acc, 4 * L);
+        c5.intoArray(acc, 5 * L);
+        c6.intoArray(acc, 6 * L);
+        c7.intoArray(acc, 7 * L);
+    }
+
     // ---- f16 ----
     //
-    // The Vector API has no f16 conversion, and emulating one costs ~8 vector ops per load (and makes the 4x4 block
-    // too large for C2 to inline its loads). Instead each block converts its 4 weight rows slice by slice, KC values
-    // at a time, into a small f32 buffer that stays in L1, with a plain loop that C2 compiles to vcvtph2ps; the FMA
-    // loop then reads that buffer. The weights themselves stay f16 in memory.
+    // The Vector API has no f16 conversion; emulating one costs ~8 vector ops per load (ldF16). In the 4x4 block
+    // (n > 1) each weight value is used by 4 columns, so there the 4 weight rows are converted slice by slice, KC
+    // values at a time, into a small f32 buffer that stays in L1, with a plain loop that C2 compiles to vcvtph2ps,
+    // and the FMA loop reads that buffer. Mat-vec uses each weight once and converts in registers (f16x4x1). The
+    // weights themselves stay f16 in memory.
 
     /** Weight values converted per slice; 4 rows of it (8 KB) stay in L1. */
     static final int KC = 512;
@@ -416,28 +463,6 @@ final class FloatTiles implements MatMulKernels {
         c13.intoArray(acc, 13 * L);
         c23.intoArray(acc, 14 * L);
         c33.intoArray(acc, 15 * L);
-    }
-
-    private static void f16x4x1(int k, MemorySegment a, long a0, long as, MemorySegment b, long b0,
-                                float[] acc, float[] buf) {
-        FloatVector c0 = FloatVector.zero(F);
-        FloatVector c1 = c0, c2 = c0, c3 = c0;
-        int kb = F.loopBound(k);
-        for (int k0 = 0; k0 < kb; k0 += KC) {
-            int kn = Math.min(KC, kb - k0);
-            decodeF16x4(a, a0, as, k0, kn, buf);
-            for (int i = 0; i < kn; i += L) {
-                FloatVector y = ldF32(b, b0 + 4L * (k0 + i));
-                c0 = FloatVector.fromArray(F, buf, i).fma(y, c0);
-                c1 = FloatVector.fromArray(F, buf, KC + i).fma(y, c1);
-                c2 = FloatVector.fromArray(F, buf, 2 * KC + i).fma(y, c2);
-                c3 = FloatVector.fromArray(F, buf, 3 * KC + i).fma(y, c3);
-            }
-        }
-        c0.intoArray(acc, 0);
-        c1.intoArray(acc, L);
-        c2.intoArray(acc, 2 * L);
-        c3.intoArray(acc, 3 * L);
     }
 
     // ---- bf16 ----
@@ -521,6 +546,82 @@ final class FloatTiles implements MatMulKernels {
         c2.intoArray(acc, 2 * L);
         c3.intoArray(acc, 3 * L);
     }
+
+    private static void bf16x8x1(int k, MemorySegment a, long a0, long as, MemorySegment b, long b0, float[] acc) {
+        long a1 = a0 + as;
+        long a2 = a1 + as;
+        long a3 = a2 + as;
+        long a4 = a3 + as;
+        long a5 = a4 + as;
+        long a6 = a5 + as;
+        long a7 = a6 + as;
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        int kb = F.loopBound(k);
+        for (int i = 0; i < kb; i += L) {
+            long o = 2L * i;
+            FloatVector y = ldF32(b, b0 + 4L * i);
+            c0 = ldBF16(a, a0 + o).fma(y, c0);
+            c1 = ldBF16(a, a1 + o).fma(y, c1);
+            c2 = ldBF16(a, a2 + o).fma(y, c2);
+            c3 = ldBF16(a, a3 + o).fma(y, c3);
+            c4 = ldBF16(a, a4 + o).fma(y, c4);
+            c5 = ldBF16(a, a5 + o).fma(y, c5);
+            c6 = ldBF16(a, a6 + o).fma(y, c6);
+            c7 = ldBF16(a, a7 + o).fma(y, c7);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
+        c4.intoArray(acc, 4 * L);
+        c5.intoArray(acc, 5 * L);
+        c6.intoArray(acc, 6 * L);
+        c7.intoArray(acc, 7 * L);
+    }
+
+    /**
+     * Mat-vec with f16 weights: here the conversion is done in registers (the buffer of the 4x4 block would cost a
+     * store and a load per value, too much when each weight is used once). The conversion is written out for each
+     * row on purpose: as a helper method it is not inlined in this large loop and every vector would be boxed.
+     */
+    private static void f16x4x1(int k, MemorySegment a, long a0, long as, MemorySegment b, long b0, float[] acc) {
+        long a1 = a0 + as;
+        long a2 = a1 + as;
+        long a3 = a2 + as;
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0, c2 = c0, c3 = c0;
+        int kb = F.loopBound(k);
+        for (int i = 0; i < kb; i += L) {
+            long h = 2L * i;
+            FloatVector y = ldF32(b, b0 + 4L * i);
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S, a, a0 + h, LE).castShape(I, 0);
+            IntVector e0 = h0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000);
+            FloatVector f0 = e0.reinterpretAsFloats().mul(0x1p112f);
+            f0 = f0.blend(e0.or(0x7F800000).reinterpretAsFloats(), f0.abs().compare(VectorOperators.GE, 0x1p16f));
+            c0 = f0.fma(y, c0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S, a, a1 + h, LE).castShape(I, 0);
+            IntVector e1 = h1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000);
+            FloatVector f1 = e1.reinterpretAsFloats().mul(0x1p112f);
+            f1 = f1.blend(e1.or(0x7F800000).reinterpretAsFloats(), f1.abs().compare(VectorOperators.GE, 0x1p16f));
+            c1 = f1.fma(y, c1);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(S, a, a2 + h, LE).castShape(I, 0);
+            IntVector e2 = h2.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000);
+            FloatVector f2 = e2.reinterpretAsFloats().mul(0x1p112f);
+            f2 = f2.blend(e2.or(0x7F800000).reinterpretAsFloats(), f2.abs().compare(VectorOperators.GE, 0x1p16f));
+            c2 = f2.fma(y, c2);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(S, a, a3 + h, LE).castShape(I, 0);
+            IntVector e3 = h3.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000);
+            FloatVector f3 = e3.reinterpretAsFloats().mul(0x1p112f);
+            f3 = f3.blend(e3.or(0x7F800000).reinterpretAsFloats(), f3.abs().compare(VectorOperators.GE, 0x1p16f));
+            c3 = f3.fma(y, c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
+    }
+
 
     @Override
     public void axpy(int n, float s, MemorySegment x, long xOff, MemorySegment y, long yOff) {

@@ -159,11 +159,10 @@ final class QuantTiles implements MatMulKernels {
         int nb = k / wtype.blockSize();
         float[] acc = new float[4 * L];
         float[] corr = new float[4];
-        // per row group: the block scales as f32 (and q4_K's minimum scales), the K-quants' integer group scales;
-        // decoded once and shared by every column
-        float[] d = new float[4 * nb];
-        float[] dmin = kind == 2 ? new float[4 * nb] : null;
-        int[] sc = kind >= 2 ? new int[4 * nb * 16] : null;
+        // q8_0, q4_0: per row group the block scales as f32, decoded once and shared by every column (the K-quants
+        // decode their scales inside the block loop: a separate pass over their scattered scale bytes would stall
+        // on memory when the weights stream from DRAM)
+        float[] d = kind < 2 ? new float[4 * nb] : null;
         // q4_K: per column and block the activation scale and the sums of its 8 groups of 32 (for the minimums)
         int[] bp = kind == 2 ? new int[8 * nb * cols] : null;
         float[] dys = kind == 2 ? new float[nb * cols] : null;
@@ -180,37 +179,44 @@ final class QuantTiles implements MatMulKernels {
             long r1 = n > 1 ? r0 + aStride : r0;
             long r2 = n > 2 ? r0 + 2 * aStride : r0;
             long r3 = n > 3 ? r0 + 3 * aStride : r0;
-            long[] rowOff = {r0, r1, r2, r3};
-            for (int r = 0; r < 4; r++) {
-                scales(kind, nb, a, rowOff[r], d, dmin, sc, r);
+            if (kind < 2) {
+                blockScales(kind, nb, a, r0, d, 0);
+                blockScales(kind, nb, a, r1, d, 1);
+                blockScales(kind, nb, a, r2, d, 2);
+                blockScales(kind, nb, a, r3, d, 3);
             }
             for (int j = 0; j < cols; j++) {
                 long y0 = bOff + j * bStride;
-                // two rows per kernel call: four make the loop body too large for C2 to inline its vector
-                // helpers (NodeCountInliningCutoff), which would box every vector
+                // q8_0 and q4_0 at 512 bits: four rows per call; otherwise two (four rows of the larger kernels
+                // make a graph so large that C2 stops inlining inside it)
                 switch (kind) {
                     case 0 -> {
-                        q8x2(nb, a, r0, r1, b, y0, acc, 0, d);
-                        q8x2(nb, a, r2, r3, b, y0, acc, 2, d);
+                        if (W == 32) {
+                            q8x4(nb, a, r0, r1, r2, r3, b, y0, acc, d);
+                        } else {
+                            q8x2(nb, a, r0, r1, b, y0, acc, 0, d);
+                            q8x2(nb, a, r2, r3, b, y0, acc, 2, d);
+                        }
                     }
                     case 1 -> {
-                        q4x2(nb, a, r0, r1, b, y0, acc, 0, d);
-                        q4x2(nb, a, r2, r3, b, y0, acc, 2, d);
+                        if (W == 32) {
+                            q4x4(nb, a, r0, r1, r2, r3, b, y0, acc, d);
+                        } else {
+                            q4x2(nb, a, r0, r1, b, y0, acc, 0, d);
+                            q4x2(nb, a, r2, r3, b, y0, acc, 2, d);
+                        }
                     }
                     case 2 -> {
-                        q4kx2(nb, a, r0, r1, b, y0, acc, 0, d, sc);
-                        q4kx2(nb, a, r2, r3, b, y0, acc, 2, d, sc);
+                        q4kx2(nb, a, r0, r1, b, y0, acc, 0, corr, bp, dys, j);
+                        q4kx2(nb, a, r2, r3, b, y0, acc, 2, corr, bp, dys, j);
                     }
                     default -> {
-                        q6kx2(nb, a, r0, r1, b, y0, acc, 0, d, sc);
-                        q6kx2(nb, a, r2, r3, b, y0, acc, 2, d, sc);
+                        q6kx2(nb, a, r0, r1, b, y0, acc, 0);
+                        q6kx2(nb, a, r2, r3, b, y0, acc, 2);
                     }
                 }
                 FloatVector out = reduce4(acc);
                 if (kind == 2) {
-                    for (int r = 0; r < 4; r++) {
-                        corr[r] = q4kMins(nb, j, bp, dys, dmin, sc, r);
-                    }
                     out = out.sub(FloatVector.fromArray(Q, corr, 0));
                 }
                 long d0 = dOff + j * dStride + 4L * i;
@@ -225,45 +231,11 @@ final class QuantTiles implements MatMulKernels {
         }
     }
 
-    /**
-     * Row {@code r} of a group: block scales into {@code d[r*nb + ib]}; for q4_K the minimum scales into
-     * {@code dmin} and the 8 group scales then 8 group minimums into {@code sc[(r*nb + ib)*16 ..]}; for q6_K the 16
-     * signed group scales there.
-     */
-    private static void scales(int kind, int nb, MemorySegment a, long row, float[] d, float[] dmin, int[] sc, int r) {
-        int o = r * nb;
-        switch (kind) {
-            case 0 -> {
-                for (int ib = 0; ib < nb; ib++) {
-                    d[o + ib] = f16(a, row + 34L * ib);
-                }
-            }
-            case 1 -> {
-                for (int ib = 0; ib < nb; ib++) {
-                    d[o + ib] = f16(a, row + 18L * ib);
-                }
-            }
-            case 2 -> {
-                for (int ib = 0; ib < nb; ib++) {
-                    long xb = row + 144L * ib;
-                    d[o + ib] = f16(a, xb);
-                    dmin[o + ib] = f16(a, xb + 2);
-                    q4kScales(a, xb, sc, 16 * (o + ib));
-                }
-            }
-            default -> {
-                for (int ib = 0; ib < nb; ib++) {
-                    long xb = row + 210L * ib;
-                    d[o + ib] = f16(a, xb + 208);
-                    long lo = a.get(I64, xb + 192);
-                    long hi = a.get(I64, xb + 200);
-                    int so = 16 * (o + ib);
-                    for (int g = 0; g < 8; g++) {
-                        sc[so + g] = (byte) (lo >>> (8 * g));
-                        sc[so + 8 + g] = (byte) (hi >>> (8 * g));
-                    }
-                }
-            }
+    /** The f32 block scales of q8_0 (kind 0) or q4_0 (kind 1) row {@code r} of a group into {@code d[r*nb ..]}. */
+    private static void blockScales(int kind, int nb, MemorySegment a, long row, float[] d, int r) {
+        long bytes = kind == 0 ? 34 : 18;
+        for (int ib = 0; ib < nb; ib++) {
+            d[r * nb + ib] = Float.float16ToFloat(a.get(I16, row + bytes * ib));
         }
     }
 
@@ -317,6 +289,39 @@ final class QuantTiles implements MatMulKernels {
         c1.intoArray(acc, (o + 1) * L);
     }
 
+    /** 512 bits: four q8_0 rows share each activation load (one block per step, no inner loop). */
+    private static void q8x4(int nb, MemorySegment a, long r0, long r1, long r2, long r3, MemorySegment b, long y0,
+                             float[] acc, float[] d) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0, c2 = c0, c3 = c0;
+        for (int ib = 0; ib < nb; ib++) {
+            long xo = 34L * ib + 2;
+            long yo = y0 + xo;
+            ShortVector y = (ShortVector) ByteVector.fromMemorySegment(B, b, yo, LE).castShape(S, 0);
+            IntVector p0 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r0 + xo, LE).castShape(S, 0))
+                    .mul(y).reinterpretAsInts();
+            IntVector p1 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r1 + xo, LE).castShape(S, 0))
+                    .mul(y).reinterpretAsInts();
+            IntVector p2 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r2 + xo, LE).castShape(S, 0))
+                    .mul(y).reinterpretAsInts();
+            IntVector p3 = ((ShortVector) ByteVector.fromMemorySegment(B, a, r3 + xo, LE).castShape(S, 0))
+                    .mul(y).reinterpretAsInts();
+            float dy = Float.float16ToFloat(b.get(I16, yo - 2));
+            c0 = ((FloatVector) p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[ib] * dy), c0);
+            c1 = ((FloatVector) p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[nb + ib] * dy), c1);
+            c2 = ((FloatVector) p2.add(p2.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[2 * nb + ib] * dy), c2);
+            c3 = ((FloatVector) p3.add(p3.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[3 * nb + ib] * dy), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
+    }
+
     // ---- q4_0 (18 bytes: f16 d, u8 qs[16]; element j < 16 low nibble of qs[j], j + 16 its high nibble) ----
 
     private static void q4x2(int nb, MemorySegment a, long r0, long r1, MemorySegment b, long y0, float[] acc, int o,
@@ -367,37 +372,48 @@ final class QuantTiles implements MatMulKernels {
         c1.intoArray(acc, (o + 1) * L);
     }
 
+    /** 512 bits: four q4_0 rows share each activation load. */
+    private static void q4x4(int nb, MemorySegment a, long r0, long r1, long r2, long r3, MemorySegment b, long y0,
+                             float[] acc, float[] d) {
+        FloatVector c0 = FloatVector.zero(F);
+        FloatVector c1 = c0, c2 = c0, c3 = c0;
+        for (int ib = 0; ib < nb; ib++) {
+            long xo = 18L * ib + 2;
+            long yo = y0 + 34L * ib + 2;
+            ShortVector y = (ShortVector) ByteVector.fromMemorySegment(B, b, yo, LE).castShape(S, 0);
+            IntVector p0 = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r0 + xo, LE)
+                    .castShape(S, 0)).rearrange(DUP16).lanewise(VectorOperators.ASHR, NIBBLE_SHIFT)
+                    .and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+            IntVector p1 = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r1 + xo, LE)
+                    .castShape(S, 0)).rearrange(DUP16).lanewise(VectorOperators.ASHR, NIBBLE_SHIFT)
+                    .and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+            IntVector p2 = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r2 + xo, LE)
+                    .castShape(S, 0)).rearrange(DUP16).lanewise(VectorOperators.ASHR, NIBBLE_SHIFT)
+                    .and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+            IntVector p3 = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r3 + xo, LE)
+                    .castShape(S, 0)).rearrange(DUP16).lanewise(VectorOperators.ASHR, NIBBLE_SHIFT)
+                    .and((short) 0xF).sub((short) 8).mul(y).reinterpretAsInts();
+            float dy = Float.float16ToFloat(b.get(I16, yo - 2));
+            c0 = ((FloatVector) p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[ib] * dy), c0);
+            c1 = ((FloatVector) p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[nb + ib] * dy), c1);
+            c2 = ((FloatVector) p2.add(p2.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[2 * nb + ib] * dy), c2);
+            c3 = ((FloatVector) p3.add(p3.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                    .castShape(F, 0)).fma(FloatVector.broadcast(F, d[3 * nb + ib] * dy), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
+    }
+
     // ---- q4_K (144 bytes: f16 d, f16 dmin, u8 scales[12], u8 qs[128]) x q8_K (f32 d, i8 qs[256], i16 bsums[16]) ----
     //
     // qs in four chunks of 32 bytes: chunk p holds group 2p in its low nibbles and group 2p + 1 in its high nibbles
     // (elements 64p .. 64p + 63). One full-width load takes 2W bytes: at 512 bits two chunks, and the activations
     // of one chunk (64 bytes: groups 2p and 2p + 1).
-
-    /**
-     * The scales and minimums of the q4_K block at {@code xb} into {@code sc[o ..]}: the 8 six-bit group scales
-     * packed as bytes in {@code sc[o]} (groups 0..3) and {@code sc[o+1]} (groups 4..7), then the 8 minimums as ints
-     * in {@code sc[o+2 .. o+10)}. The 12 packed bytes are read as three little-endian words w0..w2: scale j < 4 is
-     * byte j of w0 (low 6 bits), minimum j < 4 byte j of w1; for j >= 4 the low 4 bits come from byte j-4 of w2
-     * (scale: low nibble, minimum: high nibble) and the top 2 bits from the top of byte j-4 of w0 (scale) or w1
-     * (minimum).
-     */
-    static void q4kScales(MemorySegment a, long xb, int[] sc, int o) {
-        int w0 = a.get(I32, xb + 4);
-        int w1 = a.get(I32, xb + 8);
-        int w2 = a.get(I32, xb + 12);
-        sc[o] = w0 & 0x3F3F3F3F;
-        sc[o + 1] = (w2 & 0x0F0F0F0F) | ((w0 >>> 2) & 0x30303030);
-        int mlo = w1 & 0x3F3F3F3F;
-        int mhi = ((w2 >>> 4) & 0x0F0F0F0F) | ((w1 >>> 2) & 0x30303030);
-        sc[o + 2] = mlo & 0xFF;
-        sc[o + 3] = (mlo >>> 8) & 0xFF;
-        sc[o + 4] = (mlo >>> 16) & 0xFF;
-        sc[o + 5] = mlo >>> 24;
-        sc[o + 6] = mhi & 0xFF;
-        sc[o + 7] = (mhi >>> 8) & 0xFF;
-        sc[o + 8] = (mhi >>> 16) & 0xFF;
-        sc[o + 9] = mhi >>> 24;
-    }
 
     /** Per block of activation row {@code col}: its scale, and {@code bsums[2j] + bsums[2j+1]} (sums of 32). */
     static void q8kSums(int nb, MemorySegment b, long y0, int[] bp, float[] dys, int col) {
@@ -412,75 +428,89 @@ final class QuantTiles implements MatMulKernels {
     }
 
     /**
-     * The minimum term of row {@code r} of a group for column {@code col}, subtracted at the end:
-     * {@code sum_blocks dmin * dy * sum_j min_j * (bsums[2j] + bsums[2j+1])} (scalar, in block order).
+     * Two q4_K rows against one column. Per block the 12 scale bytes are read as three little-endian words w0..w2:
+     * scale j < 4 is the low 6 bits of byte j of w0, minimum j < 4 those of w1; for j >= 4 the low 4 bits come from
+     * byte j-4 of w2 (scale: low nibble, minimum: high nibble) and the top 2 bits from the top of byte j-4 of w0
+     * (scale) or w1 (minimum). The minimums' term, {@code dmin * dy * sum_j min_j * (sum of group j's activations)},
+     * is summed in f32 per block and stored in {@code corr} to be subtracted at the end.
      */
-    static float q4kMins(int nb, int col, int[] bp, float[] dys, float[] dmin, int[] sc, int r) {
-        float m = 0;
-        for (int ib = 0; ib < nb; ib++) {
-            int o = 16 * (r * nb + ib) + 2;
-            int p = 8 * (col * nb + ib);
-            int s;
-            if (L >= 8) {
-                // integer products and sum: exact, so the lane order does not matter
-                s = IntVector.fromArray(IntVector.SPECIES_256, sc, o).mul(IntVector.fromArray(IntVector.SPECIES_256,
-                        bp, p)).reduceLanes(VectorOperators.ADD);
-            } else {
-                s = sc[o] * bp[p] + sc[o + 1] * bp[p + 1] + sc[o + 2] * bp[p + 2] + sc[o + 3] * bp[p + 3]
-                        + sc[o + 4] * bp[p + 4] + sc[o + 5] * bp[p + 5] + sc[o + 6] * bp[p + 6] + sc[o + 7] * bp[p + 7];
-            }
-            m += dmin[r * nb + ib] * dys[col * nb + ib] * s;
-        }
-        return m;
-    }
-
     private static void q4kx2(int nb, MemorySegment a, long r0, long r1, MemorySegment b, long y0, float[] acc, int o,
-                              float[] d, int[] sc) {
+                              float[] corr, int[] bp, float[] dys, int col) {
         FloatVector c0 = FloatVector.zero(F);
         FloatVector c1 = c0;
+        float m0 = 0;
+        float m1 = 0;
         for (int ib = 0; ib < nb; ib++) {
-            long xo = 144L * ib + 16;
+            long xb0 = r0 + 144L * ib;
+            long xb1 = r1 + 144L * ib;
             long yo = y0 + 292L * ib + 4;
-            int sc0 = 16 * (o * nb + ib);
-            int sc1 = 16 * ((o + 1) * nb + ib);
+            int u0 = a.get(I32, xb0 + 4);
+            int v0 = a.get(I32, xb0 + 8);
+            int w0 = a.get(I32, xb0 + 12);
+            int u1 = a.get(I32, xb1 + 4);
+            int v1 = a.get(I32, xb1 + 8);
+            int w1 = a.get(I32, xb1 + 12);
+            int sLo0 = u0 & 0x3F3F3F3F;                                 // scales 0..3
+            int sHi0 = (w0 & 0x0F0F0F0F) | ((u0 >>> 2) & 0x30303030);  // scales 4..7
+            int sLo1 = u1 & 0x3F3F3F3F;
+            int sHi1 = (w1 & 0x0F0F0F0F) | ((u1 >>> 2) & 0x30303030);
             IntVector t0 = IntVector.zero(I);
             IntVector t1 = t0;
             // 2W bytes of qs per iteration: chunk p (bytes q .. q+W) then the next W bytes (same chunk below 512
             // bits, chunk p + 1 at 512)
             for (int q = 0; q < 128; q += 2 * W) {
-                ByteVector xb0 = ByteVector.fromMemorySegment(BF, a, r0 + xo + q, LE);
-                ByteVector xb1 = ByteVector.fromMemorySegment(BF, a, r1 + xo + q, LE);
+                ByteVector xq0 = ByteVector.fromMemorySegment(BF, a, xb0 + 16 + q, LE);
+                ByteVector xq1 = ByteVector.fromMemorySegment(BF, a, xb1 + 16 + q, LE);
                 for (int part = 0; part < 2; part++) {
                     int qq = q + part * W;  // byte of qs
                     int p = qq >>> 5;       // chunk
                     long yq = yo + qq + 32L * p; // activations of the low-nibble element of byte qq
                     ShortVector ylo = (ShortVector) ByteVector.fromMemorySegment(B, b, yq, LE).castShape(S, 0);
                     ShortVector yhi = (ShortVector) ByteVector.fromMemorySegment(B, b, yq + 32, LE).castShape(S, 0);
-                    ShortVector x0 = (ShortVector) xb0.castShape(S, part);
-                    ShortVector x1 = (ShortVector) xb1.castShape(S, part);
+                    ShortVector x0 = (ShortVector) xq0.castShape(S, part);
+                    ShortVector x1 = (ShortVector) xq1.castShape(S, part);
                     IntVector pl0 = x0.and((short) 0xF).mul(ylo).reinterpretAsInts();
                     IntVector ph0 = x0.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).mul(yhi).reinterpretAsInts();
                     IntVector pl1 = x1.and((short) 0xF).mul(ylo).reinterpretAsInts();
                     IntVector ph1 = x1.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).mul(yhi).reinterpretAsInts();
-                    // group scales 2p, 2p + 1: bytes 2(p&1), 2(p&1) + 1 of packed word p/2
-                    int w0 = sc[sc0 + (p >>> 1)] >>> (16 * (p & 1));
-                    int w1 = sc[sc1 + (p >>> 1)] >>> (16 * (p & 1));
+                    // group scales 2p, 2p + 1: bytes 2(p&1), 2(p&1) + 1 of the scale word for p/2
+                    int k0 = (p < 2 ? sLo0 : sHi0) >>> (16 * (p & 1));
+                    int k1 = (p < 2 ? sLo1 : sHi1) >>> (16 * (p & 1));
                     t0 = t0.add(pl0.add(pl0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
-                                    .mul(w0 & 0xFF))
+                                    .mul(k0 & 0xFF))
                             .add(ph0.add(ph0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
-                                    .mul((w0 >>> 8) & 0xFF));
+                                    .mul((k0 >>> 8) & 0xFF));
                     t1 = t1.add(pl1.add(pl1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
-                                    .mul(w1 & 0xFF))
+                                    .mul(k1 & 0xFF))
                             .add(ph1.add(ph1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
-                                    .mul((w1 >>> 8) & 0xFF));
+                                    .mul((k1 >>> 8) & 0xFF));
                 }
             }
-            float dy = b.get(F32, yo - 4);
-            c0 = ((FloatVector) t0.castShape(F, 0)).fma(FloatVector.broadcast(F, d[o * nb + ib] * dy), c0);
-            c1 = ((FloatVector) t1.castShape(F, 0)).fma(FloatVector.broadcast(F, d[(o + 1) * nb + ib] * dy), c1);
+            float dy = dys[col * nb + ib];
+            c0 = ((FloatVector) t0.castShape(F, 0)).fma(FloatVector.broadcast(F,
+                    Float.float16ToFloat(a.get(I16, xb0)) * dy), c0);
+            c1 = ((FloatVector) t1.castShape(F, 0)).fma(FloatVector.broadcast(F,
+                    Float.float16ToFloat(a.get(I16, xb1)) * dy), c1);
+            // minimums: min j < 4 from v, j >= 4 from the high nibbles of w and the top bits of v
+            int mLo0 = v0 & 0x3F3F3F3F;
+            int mHi0 = ((w0 >>> 4) & 0x0F0F0F0F) | ((v0 >>> 2) & 0x30303030);
+            int mLo1 = v1 & 0x3F3F3F3F;
+            int mHi1 = ((w1 >>> 4) & 0x0F0F0F0F) | ((v1 >>> 2) & 0x30303030);
+            int bq = 8 * (col * nb + ib);
+            int ms0 = 0;
+            int ms1 = 0;
+            for (int jj = 0; jj < 4; jj++) {
+                int sh = 8 * jj;
+                ms0 += ((mLo0 >>> sh) & 0xFF) * bp[bq + jj] + ((mHi0 >>> sh) & 0xFF) * bp[bq + 4 + jj];
+                ms1 += ((mLo1 >>> sh) & 0xFF) * bp[bq + jj] + ((mHi1 >>> sh) & 0xFF) * bp[bq + 4 + jj];
+            }
+            m0 += Float.float16ToFloat(a.get(I16, xb0 + 2)) * dy * ms0;
+            m1 += Float.float16ToFloat(a.get(I16, xb1 + 2)) * dy * ms1;
         }
         c0.intoArray(acc, o * L);
         c1.intoArray(acc, (o + 1) * L);
+        corr[o] = m0;
+        corr[o + 1] = m1;
     }
 
     // ---- q6_K (210 bytes: u8 ql[128], u8 qh[64], i8 scales[16], f16 d) x q8_K ----
@@ -489,18 +519,18 @@ final class QuantTiles implements MatMulKernels {
     // high nibble for s >= 2), high 2 bits at bits 2s, 2s+1 of qh[32h + l]; level - 32; group e / 16 with a signed
     // 8-bit scale. So one load of qh serves s = 0..3 and one load of ql serves s and s + 2.
 
-    private static void q6kx2(int nb, MemorySegment a, long r0, long r1, MemorySegment b, long y0, float[] acc, int o,
-                              float[] d, int[] sc) {
+    private static void q6kx2(int nb, MemorySegment a, long r0, long r1, MemorySegment b, long y0, float[] acc,
+                              int o) {
         FloatVector c0 = FloatVector.zero(F);
         FloatVector c1 = c0;
         for (int ib = 0; ib < nb; ib++) {
             long xo = 210L * ib;
             long yo = y0 + 292L * ib + 4;
-            int sc0 = 16 * (o * nb + ib);
-            int sc1 = 16 * ((o + 1) * nb + ib);
             // at 512 bits all 16 group scales of a row sit in one int vector; a step picks two with a permute
-            IntVector g0 = W == 32 ? IntVector.fromArray(I, sc, sc0) : null;
-            IntVector g1 = W == 32 ? IntVector.fromArray(I, sc, sc1) : null;
+            IntVector g0 = W == 32 ? (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a,
+                    r0 + xo + 192, LE).castShape(I, 0) : null;
+            IntVector g1 = W == 32 ? (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a,
+                    r1 + xo + 192, LE).castShape(I, 0) : null;
             IntVector t0 = IntVector.zero(I);
             IntVector t1 = t0;
             for (int hs = 0; hs < 2 * 32; hs += W) {
@@ -533,16 +563,18 @@ final class QuantTiles implements MatMulKernels {
                         k0 = idx.selectFrom(g0);
                         k1 = idx.selectFrom(g1);
                     } else {
-                        k0 = IntVector.broadcast(I, sc[sc0 + g]);
-                        k1 = IntVector.broadcast(I, sc[sc1 + g]);
+                        k0 = IntVector.broadcast(I, a.get(I8, r0 + xo + 192 + g));
+                        k1 = IntVector.broadcast(I, a.get(I8, r1 + xo + 192 + g));
                     }
                     t0 = t0.add(p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(k0));
                     t1 = t1.add(p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(k1));
                 }
             }
             float dy = b.get(F32, yo - 4);
-            c0 = ((FloatVector) t0.castShape(F, 0)).fma(FloatVector.broadcast(F, d[o * nb + ib] * dy), c0);
-            c1 = ((FloatVector) t1.castShape(F, 0)).fma(FloatVector.broadcast(F, d[(o + 1) * nb + ib] * dy), c1);
+            c0 = ((FloatVector) t0.castShape(F, 0)).fma(FloatVector.broadcast(F,
+                    Float.float16ToFloat(a.get(I16, r0 + xo + 208)) * dy), c0);
+            c1 = ((FloatVector) t1.castShape(F, 0)).fma(FloatVector.broadcast(F,
+                    Float.float16ToFloat(a.get(I16, r1 + xo + 208)) * dy), c1);
         }
         c0.intoArray(acc, o * L);
         c1.intoArray(acc, (o + 1) * L);
