@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Read-only, zero-copy buffers mapped from a file region that starts at a fixed offset: a linear plan of a GGUF's
  * tensors (in file order, padded to the file's alignment) allocated with this type binds every tensor to its bytes
- * in the file. Allocating maps {@code [offset, offset + size)}.
+ * in the file. Allocating maps {@code [offset, offset + size)}; COMPUTE buffers are refused (a mapping is read-only).
  */
 final class MappedBufferType implements BufferType {
     private final Path path;
@@ -30,7 +30,7 @@ final class MappedBufferType implements BufferType {
 
     @Override
     public Buffer allocate(long size, Usage usage) {
-        return MappedFile.map(path, offset, size, this);
+        return MappedFile.map(path, offset, size, this, usage);
     }
 
     @Override

@@ -26,14 +26,16 @@ public final class MappedFile implements Buffer {
     private final Arena arena;
     private final MemorySegment segment;
     private final BufferType type;
+    private final Usage usage;
     private boolean closed;
 
-    private MappedFile(Path path, long fileOffset, Arena arena, MemorySegment segment, BufferType type) {
+    private MappedFile(Path path, long fileOffset, Arena arena, MemorySegment segment, BufferType type, Usage usage) {
         this.path = path;
         this.fileOffset = fileOffset;
         this.arena = arena;
         this.segment = segment;
         this.type = type;
+        this.usage = usage;
     }
 
     /** Maps the whole file read-only. */
@@ -48,11 +50,15 @@ public final class MappedFile implements Buffer {
 
     /** Maps {@code size} bytes of the file from byte {@code offset}, read-only. */
     public static MappedFile open(Path path, long offset, long size) {
-        return map(path, offset, size, BufferTypes.mapped(path, offset));
+        return map(path, offset, size, BufferTypes.mapped(path, offset), Usage.WEIGHTS);
     }
 
-    static MappedFile map(Path path, long offset, long size, BufferType type) {
+    static MappedFile map(Path path, long offset, long size, BufferType type, Usage usage) {
         Objects.requireNonNull(path, "path");
+        if (usage == Usage.COMPUTE) {
+            throw new IllegalArgumentException("mapping " + path + ": a read-only file mapping cannot hold a COMPUTE "
+                    + "buffer (graph results are written); use an arena buffer type");
+        }
         if (offset < 0 || size < 0) {
             throw new IllegalArgumentException("mapping " + path + ": offset (" + offset + ") and size (" + size
                     + ") must not be negative");
@@ -66,7 +72,7 @@ public final class MappedFile implements Buffer {
             Arena arena = Arena.ofShared();
             try {
                 MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, offset, size, arena);
-                return new MappedFile(path, offset, arena, seg, type);
+                return new MappedFile(path, offset, arena, seg, type, usage);
             } catch (IOException | RuntimeException e) {
                 arena.close();
                 throw e;
@@ -121,7 +127,7 @@ public final class MappedFile implements Buffer {
 
     @Override
     public Usage usage() {
-        return Usage.WEIGHTS;
+        return usage;
     }
 
     @Override

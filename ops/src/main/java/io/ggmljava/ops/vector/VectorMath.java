@@ -35,7 +35,7 @@ final class VectorMath implements Transcendentals {
     private static final double PIO2_2 = 6.123233995736766e-17;
     private static final double PIO2_3 = -1.4973849048591698e-33;
     /** Adding 1.5*2^52 rounds a double below 2^51 to an integer, which lands in the low mantissa bits. */
-    private static final double ROUND_MAGIC = 0x1.8p52;
+    static final double ROUND_MAGIC = 0x1.8p52;
     private static final double LIMIT = 0x1p30;
 
     // sin(r) = r + r^3 * (S3 + r^2 * (S5 + ...)), cos(r) = 1 + r^2 * (C2 + r^2 * (C4 + ...)): 1/n! with signs
@@ -44,11 +44,11 @@ final class VectorMath implements Transcendentals {
     private static final double[] COS = {-1 / f(2), 1 / f(4), -1 / f(6), 1 / f(8), -1 / f(10), 1 / f(12), -1 / f(14),
             1 / f(16), -1 / f(18)};
 
-    private static final double LOG2E = 1.4426950408889634;
-    private static final double LN2_HI = 0.6931471803691238;   // ln 2 with its low 32 mantissa bits zero
-    private static final double LN2_LO = 1.9082149292705877e-10; // ln 2 - LN2_HI
+    static final double LOG2E = 1.4426950408889634;
+    static final double LN2_HI = 0.6931471803691238;   // ln 2 with its low 32 mantissa bits zero
+    static final double LN2_LO = 1.9082149292705877e-10; // ln 2 - LN2_HI
     /** exp(r) = sum r^n/n! for n <= 13 on |r| <= ln2/2: truncation error below 1e-17 relative. */
-    private static final double[] EXP = {1, 1, 1 / f(2), 1 / f(3), 1 / f(4), 1 / f(5), 1 / f(6), 1 / f(7), 1 / f(8),
+    static final double[] EXP = {1, 1, 1 / f(2), 1 / f(3), 1 / f(4), 1 / f(5), 1 / f(6), 1 / f(7), 1 / f(8),
             1 / f(9), 1 / f(10), 1 / f(11), 1 / f(12), 1 / f(13)};
 
     public VectorMath() {

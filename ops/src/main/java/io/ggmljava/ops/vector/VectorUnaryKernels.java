@@ -7,8 +7,11 @@ import io.ggmljava.ops.scalar.ScalarUnaryKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,13 +21,18 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Bit-identical to the scalar kernels for ABS, SGN, NEG, STEP, RELU, GELU, GELU_QUICK, SILU, HARDSWISH,
  * HARDSIGMOID, SQR, SQRT, SCALE, CLAMP and LEAKY_RELU: same operations per lane (GELU and GELU_QUICK round the input
  * to f16 with integer operations and gather from the same tables; SILU evaluates ggml's {@code expf} with the same
- * fused multiply-adds, written out in the loop). TANH, ELU, SIGMOID, EXP, LOG and the SILU gradient use the Vector API's transcendental
- * functions (within an ulp or two of libm). SIN and COS use the scalar library calls (no faster exact vector form).
- * Rows shorter than two vectors go to the scalar code.
+ * fused multiply-adds, written out in the loop). EXP, SIGMOID and the SILU gradient evaluate exp in double precision
+ * with one rounding to float ({@link #exp}), which equals the scalar {@code (float) Math.exp} in practice. TANH, ELU,
+ * LOG, SIN and COS use the scalar library calls: the Vector API's own transcendental functions give results that
+ * depend on whether the JIT has compiled the loop yet (an intrinsic or the Java fallback), so the same input could
+ * give different bits on different calls, threads or in place. Rows shorter than two vectors go to the scalar code.
  */
 final class VectorUnaryKernels implements UnaryKernels {
     static final VectorSpecies<Float> F = Specialized.species(MethodHandles.lookup());
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
+    /** Lanes of the upper half of a float vector. */
+    static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(F, -1L << (F.length() / 2));
     static final int L = F.length();
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
@@ -48,7 +56,7 @@ final class VectorUnaryKernels implements UnaryKernels {
 
     @Override
     public void unary(UnaryOp op, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
-        if (n < 2 * L) {
+        if (n < 2 * L || op == UnaryOp.TANH || op == UnaryOp.ELU) {
             SCALAR.unary(op, x, xOff, y, yOff, n);
             return;
         }
@@ -136,6 +144,36 @@ final class VectorUnaryKernels implements UnaryKernels {
         }
     }
 
+    /**
+     * {@code exp} of every lane, evaluated in double precision (range reduction by ln 2, a degree-13 polynomial, the
+     * power of two built from exponent bits; see {@link VectorMath#exp}) and rounded once to float. Only exact IEEE
+     * operations, so the result does not depend on JIT state. Lanes outside [-200, 200] are clamped first (their
+     * float result is 0 or infinity either way); NaN stays NaN.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(-200.0f).min(200.0f);
+        FloatVector lo = (FloatVector) expDouble((DoubleVector) c.convertShape(VectorOperators.F2D, D, 0))
+                .convertShape(VectorOperators.D2F, F, 0);
+        FloatVector hi = (FloatVector) expDouble((DoubleVector) c.convertShape(VectorOperators.F2D, D, 1))
+                .convertShape(VectorOperators.D2F, F, -1);
+        return lo.blend(hi, UPPER_HALF);
+    }
+
+    private static DoubleVector expDouble(DoubleVector v) {
+        DoubleVector t = v.fma(VectorMath.LOG2E, VectorMath.ROUND_MAGIC);
+        LongVector k = t.reinterpretAsLongs().sub(Double.doubleToRawLongBits(VectorMath.ROUND_MAGIC));
+        DoubleVector kd = t.sub(VectorMath.ROUND_MAGIC).neg();
+        DoubleVector r = kd.fma(DoubleVector.broadcast(D, VectorMath.LN2_HI), v);
+        r = kd.fma(DoubleVector.broadcast(D, VectorMath.LN2_LO), r);
+        double[] coef = VectorMath.EXP;
+        DoubleVector p = DoubleVector.broadcast(D, coef[coef.length - 1]);
+        for (int i = coef.length - 2; i >= 0; i--) {
+            p = p.fma(r, DoubleVector.broadcast(D, coef[i]));
+        }
+        DoubleVector scale = k.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return p.mul(scale).blend(v, v.test(VectorOperators.IS_NAN));
+    }
+
     private static void simple(UnaryOp op, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
         int i = 0;
         int bound = F.loopBound(n);
@@ -151,21 +189,17 @@ final class VectorUnaryKernels implements UnaryKernels {
                 r = v.neg();
             } else if (op == UnaryOp.STEP) {
                 r = FloatVector.zero(F).blend(1.0f, v.compare(VectorOperators.GT, 0.0f));
-            } else if (op == UnaryOp.TANH) {
-                r = v.lanewise(VectorOperators.TANH);
-            } else if (op == UnaryOp.ELU) {
-                r = v.lanewise(VectorOperators.EXPM1).blend(v, v.compare(VectorOperators.GT, 0.0f));
             } else if (op == UnaryOp.RELU) {
                 r = fmaxZero(v);
             } else if (op == UnaryOp.SIGMOID) {
-                r = FloatVector.broadcast(F, 1.0f).div(v.neg().lanewise(VectorOperators.EXP).add(1.0f));
+                r = FloatVector.broadcast(F, 1.0f).div(exp(v.neg()).add(1.0f));
             } else if (op == UnaryOp.HARDSWISH) {
                 FloatVector t = fmaxZero(v.add(3.0f).div(6.0f)).min(1.0f);
                 r = v.mul(t);
             } else if (op == UnaryOp.HARDSIGMOID) {
                 r = fmaxZero(v.add(3.0f).div(6.0f)).min(1.0f);
             } else if (op == UnaryOp.EXP) {
-                r = v.lanewise(VectorOperators.EXP);
+                r = exp(v);
             } else {
                 throw new IllegalArgumentException("unary op " + op + " has its own loop");
             }
@@ -178,7 +212,7 @@ final class VectorUnaryKernels implements UnaryKernels {
 
     @Override
     public void math(MathOp op, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
-        if (n < 2 * L || op == MathOp.SIN || op == MathOp.COS) {
+        if (n < 2 * L || op == MathOp.SIN || op == MathOp.COS || op == MathOp.LOG) {
             SCALAR.math(op, x, xOff, y, yOff, n);
             return;
         }
@@ -192,7 +226,7 @@ final class VectorUnaryKernels implements UnaryKernels {
             } else if (op == MathOp.SQRT) {
                 r = v.sqrt();
             } else {
-                r = v.lanewise(VectorOperators.LOG);
+                throw new IllegalArgumentException("math op " + op + " uses the scalar code");
             }
             store(r, y, yOff + 4L * i);
         }
@@ -268,7 +302,7 @@ final class VectorUnaryKernels implements UnaryKernels {
         int bound = F.loopBound(n);
         for (; i < bound; i += L) {
             FloatVector v = load(x, xOff + 4L * i);
-            FloatVector s = FloatVector.broadcast(F, 1.0f).div(v.neg().lanewise(VectorOperators.EXP).add(1.0f));
+            FloatVector s = FloatVector.broadcast(F, 1.0f).div(exp(v.neg()).add(1.0f));
             FloatVector one = FloatVector.broadcast(F, 1.0f);
             FloatVector g = load(dy, dyOff + 4L * i).mul(s).mul(one.add(v.mul(one.sub(s))));
             store(g, dx, dxOff + 4L * i);

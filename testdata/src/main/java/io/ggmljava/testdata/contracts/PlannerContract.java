@@ -56,7 +56,7 @@ public interface PlannerContract {
         return planner().plan(dag.graph(), PlanOptions.defaults().withThreads(2));
     }
 
-    @Property(tries = 200)
+    @Property(seed = Contracts.SEED)
     default void tensorsLiveAtTheSameTimeNeverShareBytes(@ForAll("dags") DagSpec spec) {
         Dag dag = spec.build();
         try (Arena user = Arena.ofConfined()) {
@@ -125,7 +125,7 @@ public interface PlannerContract {
         return inplace;
     }
 
-    @Property(tries = 200)
+    @Property(seed = Contracts.SEED)
     default void everyTensorLiesInsideItsBuffer(@ForAll("dags") DagSpec spec) {
         Dag dag = spec.build();
         try (Arena user = Arena.ofConfined()) {
@@ -158,7 +158,7 @@ public interface PlannerContract {
         }
     }
 
-    @Property(tries = 200)
+    @Property(seed = Contracts.SEED)
     default void inputsOutputsAndUserTensorsAreRespected(@ForAll("dags") DagSpec spec) {
         Dag dag = spec.build();
         try (Arena user = Arena.ofConfined()) {
@@ -215,7 +215,7 @@ public interface PlannerContract {
         }
     }
 
-    @Property(tries = 200)
+    @Property(seed = Contracts.SEED)
     default void planIsAtLeastTheLowerBoundsWhichAreExact(@ForAll("dags") DagSpec spec) {
         Dag dag = spec.build();
         try (Arena user = Arena.ofConfined()) {
@@ -262,7 +262,7 @@ public interface PlannerContract {
         }
     }
 
-    @Property(tries = 200)
+    @Property(seed = Contracts.SEED)
     default void bytesAllocatedEqualBytesMeasured(@ForAll("dags") DagSpec spec) {
         Dag dag = spec.build();
         try (Arena user = Arena.ofConfined()) {
@@ -284,7 +284,7 @@ public interface PlannerContract {
         }
     }
 
-    @Property(tries = 100)
+    @Property(seed = Contracts.SEED)
     default void plansAreDeterministicAndReusedForTheSameStructure(@ForAll("dags") DagSpec spec) {
         Dag first = spec.build();
         Dag second = spec.build();

@@ -1,9 +1,10 @@
-package io.ggmljava.ops.quant;
+package io.ggmljava.testdata.contracts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ggmljava.core.GgmlType;
+import io.ggmljava.ops.KernelProvider;
 import io.ggmljava.ops.QuantKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,7 +25,17 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Properties every {@link QuantKernels} implementation must have, checked once per provider.
+ * What every {@link QuantKernels} implementation must guarantee. Implement it once per implementation:
+ *
+ * <pre>{@code
+ * class MyQuantProperties implements QuantizationContract {
+ *     public QuantKernels kernels() { return myProvider.quant(); }
+ * }
+ * }</pre>
+ *
+ * <p>Agreement with the reference: quantization (reference and importance-weighted), dequantization and the CPU's
+ * activation conversion produce exactly the bytes of the scalar reference ({@link #reference()}), on rows of awkward
+ * block counts at unaligned offsets.
  *
  * <p>Round trips: {@code dequantize(quantize(x))} stays within a per-type bound on the largest error relative to
  * the largest magnitude in the block ({@link #REF_BOUND}, {@link #IMATRIX_BOUND}), for blocks whose magnitude is in
@@ -38,11 +49,22 @@ import net.jqwik.api.statistics.Statistics;
  * canonical NaN), and f32 to f16/bf16 rounds to nearest even with ggml's NaN rules, checked against an independent
  * oracle on values that include -0, subnormals, infinities, NaNs, overflow and ties.
  */
-public interface QuantKernelsContract {
+public interface QuantizationContract {
     /** The implementation under test. */
     QuantKernels kernels();
 
-    GgmlType[] BLOCK_TYPES = QuantVectorScalarTest.BLOCK_TYPES;
+    /** The reference the implementation must agree with byte for byte (ggml's quantizers, as the scalar code). */
+    default QuantKernels reference() {
+        return KernelProvider.scalar().quant();
+    }
+
+    /** Every block type with a quantizer. */
+    GgmlType[] BLOCK_TYPES = {GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0,
+        GgmlType.Q8_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_K,
+        GgmlType.IQ4_NL};
+
+    /** Block counts that exercise vector loops and their tails. */
+    int[] BLOCK_COUNTS = {1, 2, 3, 7, 13, 31, 33};
 
     /** Largest |x - dequantize(quantize_ref(x))| / max|x| per block. */
     Map<GgmlType, Double> REF_BOUND = Map.ofEntries(
@@ -131,7 +153,7 @@ public interface QuantKernelsContract {
         }
     }
 
-    @Property(tries = 400)
+    @Property(seed = Contracts.SEED)
     default void roundTripErrorIsBounded(@ForAll("blockTypes") GgmlType type,
                                          @ForAll @IntRange(min = 0, max = 6) int kind, @ForAll long seed) {
         Statistics.label("type").collect(type);
@@ -146,7 +168,7 @@ public interface QuantKernelsContract {
         });
     }
 
-    @Property(tries = 400)
+    @Property(seed = Contracts.SEED)
     default void weightedRoundTripErrorIsBounded(@ForAll("blockTypes") GgmlType type,
                                                  @ForAll @IntRange(min = 0, max = 6) int kind, @ForAll long seed) {
         Statistics.label("type").collect(type);
@@ -161,7 +183,7 @@ public interface QuantKernelsContract {
                 + " > " + IMATRIX_BOUND.get(type));
     }
 
-    @Property(tries = 300)
+    @Property(seed = Contracts.SEED)
     default void requantizingIsIdempotent(
             @ForAll("idempotentTypes") GgmlType type, @ForAll @IntRange(min = 0, max = 6) int kind,
             @ForAll @IntRange(min = 1, max = 4) int blocks, @ForAll long seed) {
@@ -188,6 +210,121 @@ public interface QuantKernelsContract {
     default Arbitrary<GgmlType> idempotentTypes() {
         return Arbitraries.of(GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0,
                 GgmlType.IQ4_NL);
+    }
+
+    /** A row of {@code blocks} blocks mixing the block kinds, written at byte {@code pad} of a fresh segment. */
+    private static MemorySegment row(Arena a, GgmlType type, int blocks, long seed, int pad) {
+        int n = blocks * type.blockSize();
+        MemorySegment xs = a.allocate(4L * n + pad);
+        for (int b = 0; b < blocks; b++) {
+            float[] x = block(type, (int) Math.floorMod(seed + b, 7), seed * 31 + b);
+            MemorySegment.copy(x, 0, xs, ValueLayout.JAVA_FLOAT_UNALIGNED, pad + 4L * b * type.blockSize(), x.length);
+        }
+        return xs;
+    }
+
+    @Provide
+    default Arbitrary<Integer> blockCounts() {
+        return Arbitraries.of(java.util.Arrays.stream(BLOCK_COUNTS).boxed().toList());
+    }
+
+    /** quantizeRow and quantizeChunk (with and without importance weights) give the reference's bytes. */
+    @Property(seed = Contracts.SEED)
+    default void quantizeMatchesTheReferenceQuantizer(@ForAll("blockTypes") GgmlType type,
+                                                     @ForAll("blockCounts") int blocks,
+                                                     @ForAll @IntRange(min = 0, max = 3) int pad,
+                                                     @ForAll boolean weighted, @ForAll long seed) {
+        Statistics.label("type").collect(type);
+        Statistics.label("blocks").collect(blocks);
+        int n = blocks * type.blockSize();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment xs = row(a, type, blocks, seed, pad);
+            long bytes = type.rowSize(n);
+            MemorySegment want = a.allocate(bytes + pad);
+            MemorySegment got = a.allocate(bytes + pad);
+            if (weighted) {
+                float[] im = new float[n];
+                SplittableRandom r = new SplittableRandom(seed);
+                for (int j = 0; j < n; j++) {
+                    im[j] = (float) r.nextDouble(0.1, 4);
+                }
+                reference().quantizeChunk(type, xs, pad, want, pad, 1, n, im);
+                kernels().quantizeChunk(type, xs, pad, got, pad, 1, n, im);
+            } else {
+                reference().quantizeRow(type, xs, pad, want, pad, n);
+                kernels().quantizeRow(type, xs, pad, got, pad, n);
+            }
+            long at = want.mismatch(got);
+            assertEquals(-1, at, type + " x" + blocks + " blocks, seed " + seed + (weighted ? " (weighted)" : "")
+                    + ": first differing byte at " + at);
+        }
+        Statistics.label("blocks").coverage(c -> c.check(33).count(k -> k > 0));
+    }
+
+    /** dequantizeRow gives the reference's floats bit for bit, from arbitrary block bytes. */
+    @Property(seed = Contracts.SEED)
+    default void dequantizeMatchesTheReference(@ForAll("blockTypes") GgmlType type, @ForAll("blockCounts") int blocks,
+                                               @ForAll @IntRange(min = 0, max = 3) int pad, @ForAll long seed) {
+        int n = blocks * type.blockSize();
+        try (Arena a = Arena.ofConfined()) {
+            long bytes = type.rowSize(n);
+            MemorySegment q = a.allocate(bytes + pad);
+            // quantized data of real values, with some bytes flipped so that unusual codes appear too
+            reference().quantizeRow(type, row(a, type, blocks, seed, 0), 0, q, pad, n);
+            SplittableRandom r = new SplittableRandom(seed);
+            for (int k = 0; k < blocks; k++) {
+                long off = pad + r.nextLong(bytes);
+                if (type != GgmlType.Q8_K || off % type.typeSize() >= 4) { // keep q8_K's f32 scale finite
+                    q.set(ValueLayout.JAVA_BYTE, off, (byte) r.nextInt());
+                }
+            }
+            MemorySegment want = a.allocate(4L * n);
+            MemorySegment got = a.allocate(4L * n);
+            reference().dequantizeRow(type, q, pad, want, 0, n);
+            kernels().dequantizeRow(type, q, pad, got, 0, n);
+            for (int j = 0; j < n; j++) {
+                int w = Float.floatToRawIntBits(want.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, j));
+                int g = Float.floatToRawIntBits(got.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, j));
+                boolean bothNaN = Float.isNaN(Float.intBitsToFloat(w)) && Float.isNaN(Float.intBitsToFloat(g));
+                if (w != g && !bothNaN) {
+                    throw new AssertionError(type + " x" + blocks + " blocks, seed " + seed + ": element " + j
+                            + " is " + Float.intBitsToFloat(g) + ", the reference gives " + Float.intBitsToFloat(w));
+                }
+            }
+        }
+    }
+
+    /** The CPU's activation conversion (before a product) gives the reference's bytes for every dot type. */
+    @Property(seed = Contracts.SEED)
+    default void activationConversionMatchesTheReference(@ForAll("dotTypes") GgmlType type,
+                                                         @ForAll("blockCounts") int blocks,
+                                                         @ForAll @IntRange(min = 0, max = 3) int pad,
+                                                         @ForAll long seed) {
+        Statistics.label("dot type").collect(type);
+        int per = type.blockSize() == 1 ? 32 : type.blockSize();
+        int n = blocks * per;
+        try (Arena a = Arena.ofConfined()) {
+            GgmlType shape = type.blockSize() == 1 ? GgmlType.Q8_0 : type; // value distributions of that block size
+            MemorySegment xs = row(a, shape, blocks, seed, pad);
+            long bytes = type.rowSize(n);
+            MemorySegment want = a.allocate(bytes);
+            MemorySegment got = a.allocate(bytes);
+            reference().fromFloatCpu(type, xs, pad, want, 0, n);
+            kernels().fromFloatCpu(type, xs, pad, got, 0, n);
+            long at = want.mismatch(got);
+            assertEquals(-1, at, type + " x" + n + ", seed " + seed + ": first differing byte at " + at);
+        }
+        Statistics.label("dot type").coverage(c -> {
+            for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.F16,
+                GgmlType.BF16}) {
+                c.check(t).count(k -> k > 0);
+            }
+        });
+    }
+
+    @Provide
+    default Arbitrary<GgmlType> dotTypes() {
+        return Arbitraries.of(GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.F16, GgmlType.BF16);
     }
 
     // ---- f16 / bf16
@@ -239,7 +376,7 @@ public interface QuantKernelsContract {
     }
 
     /** Rows of up to 70 values, so that vector implementations run their vector loop and their tail. */
-    @Property(tries = 600)
+    @Property(seed = Contracts.SEED)
     default void f32ToF16AndBf16RoundToNearestEven(
             @ForAll @Size(min = 1, max = 70) List<@From("floatsWithSpecials") Float> values) {
         int n = values.size();
@@ -310,7 +447,7 @@ public interface QuantKernelsContract {
         return (dl < du ? lo : dl > du ? lo + 1 : (lo & 1) == 0 ? lo : lo + 1) & 0xFFFF;
     }
 
-    @Property(tries = 500)
+    @Property(seed = Contracts.SEED)
     default void signsZerosInfinitiesAndNaNsSurviveF16AndBf16(@ForAll("floatsWithSpecials") float v) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment x = a.allocate(4);

@@ -1,0 +1,13 @@
+package io.ggmljava.testdata.contracts;
+
+import io.ggmljava.ops.KernelProvider;
+
+/** The kernel provider contract for the Vector API kernels at 512 bits (capped at the machine's widest). */
+class Vector512KernelProperties implements KernelProviderContract {
+    private static final KernelProvider PROVIDER = KernelProvider.vector(512);
+
+    @Override
+    public KernelProvider provider() {
+        return PROVIDER;
+    }
+}

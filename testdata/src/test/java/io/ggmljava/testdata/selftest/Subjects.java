@@ -1,0 +1,79 @@
+package io.ggmljava.testdata.selftest;
+
+import io.ggmljava.alloc.BufferType;
+import io.ggmljava.alloc.Planner;
+import io.ggmljava.ops.KernelProvider;
+import io.ggmljava.ops.QuantKernels;
+import io.ggmljava.testdata.contracts.BufferTypeContract;
+import io.ggmljava.testdata.contracts.KernelProviderContract;
+import io.ggmljava.testdata.contracts.OpCase.Kind;
+import io.ggmljava.testdata.contracts.PlannerContract;
+import io.ggmljava.testdata.contracts.QuantizationContract;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The contracts implemented for the {@link WrongSubjects}. Their names match none of Surefire's test patterns, so
+ * only {@link ContractSelfTest} runs them (through the JUnit Platform launcher) and expects them to fail.
+ */
+final class Subjects {
+    private Subjects() {
+    }
+
+    static class TailDroppingKernels implements KernelProviderContract {
+        @Override
+        public KernelProvider provider() {
+            return WrongSubjects.tailDropping();
+        }
+
+        @Override
+        public Set<Kind> kinds() {
+            return EnumSet.of(Kind.ADD, Kind.SUB, Kind.MUL, Kind.DIV);
+        }
+    }
+
+    static class SignedZeroAbsKernels implements KernelProviderContract {
+        @Override
+        public KernelProvider provider() {
+            return WrongSubjects.signedZeroAbs();
+        }
+
+        @Override
+        public Set<Kind> kinds() {
+            return EnumSet.of(Kind.ABS);
+        }
+    }
+
+    static class NanPropagatingReluKernels implements KernelProviderContract {
+        @Override
+        public KernelProvider provider() {
+            return WrongSubjects.nanPropagatingRelu();
+        }
+
+        @Override
+        public Set<Kind> kinds() {
+            return EnumSet.of(Kind.RELU);
+        }
+    }
+
+    static class OverlappingPlanner implements PlannerContract {
+        @Override
+        public Planner planner() {
+            return WrongSubjects.overlapping();
+        }
+    }
+
+    static class MisalignedBufferType implements BufferTypeContract {
+        @Override
+        public BufferType bufferType() {
+            return WrongSubjects.misaligned();
+        }
+    }
+
+    static class TruncatingQuantizer implements QuantizationContract {
+        @Override
+        public QuantKernels kernels() {
+            return WrongSubjects.truncatingQ8();
+        }
+    }
+}
