@@ -79,6 +79,7 @@ public class ElementwiseBench {
             case "silu" -> ctx.silu(a);
             case "exp" -> ctx.exp(a);
             case "tanh" -> ctx.tanh(a);
+            case "sigmoid" -> ctx.sigmoid(a);
             case "scale" -> ctx.scale(a, 0.5f);
             default -> throw new IllegalArgumentException("unknown op " + op);
         };

@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * HARDSIGMOID, SQR, SQRT, SCALE, CLAMP and LEAKY_RELU: same operations per lane (GELU and GELU_QUICK round the input
  * to f16 with integer operations and gather from the same tables; SILU evaluates ggml's {@code expf} with the same
  * fused multiply-adds, written out in the loop). EXP, SIGMOID and the SILU gradient evaluate exp in double precision
- * with one rounding to float ({@link #exp}), which equals the scalar {@code (float) Math.exp} in practice. TANH, ELU,
- * LOG, SIN and COS use the scalar library calls: the Vector API's own transcendental functions give results that
+ * with one rounding to float ({@link #exp}), which equals the scalar {@code (float) Math.exp} in practice; TANH
+ * likewise ({@link #tanh}). ELU, LOG, SIN and COS use the scalar library calls: the Vector API's own transcendental functions give results that
  * depend on whether the JIT has compiled the loop yet (an intrinsic or the Java fallback), so the same input could
  * give different bits on different calls, threads or in place. Rows shorter than two vectors go to the scalar code.
  */
@@ -56,7 +56,7 @@ final class VectorUnaryKernels implements UnaryKernels {
 
     @Override
     public void unary(UnaryOp op, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
-        if (n < 2 * L || op == UnaryOp.TANH || op == UnaryOp.ELU) {
+        if (n < 2 * L || op == UnaryOp.ELU) {
             SCALAR.unary(op, x, xOff, y, yOff, n);
             return;
         }
@@ -66,6 +66,10 @@ final class VectorUnaryKernels implements UnaryKernels {
             gelu(x, xOff, y, yOff, n, GgmlMath.GELU_TABLE, true);
         } else if (op == UnaryOp.GELU_QUICK) {
             gelu(x, xOff, y, yOff, n, GgmlMath.GELU_QUICK_TABLE, false);
+        } else if (op == UnaryOp.EXP || op == UnaryOp.SIGMOID) {
+            expOrSigmoid(op == UnaryOp.SIGMOID, x, xOff, y, yOff, n);
+        } else if (op == UnaryOp.TANH) {
+            tanh(x, xOff, y, yOff, n);
         } else {
             simple(op, x, xOff, y, yOff, n);
         }
@@ -171,7 +175,58 @@ final class VectorUnaryKernels implements UnaryKernels {
             p = p.fma(r, DoubleVector.broadcast(D, coef[i]));
         }
         DoubleVector scale = k.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        return p.mul(scale).blend(v, v.test(VectorOperators.IS_NAN));
+        return p.mul(scale).blend(v, v.compare(VectorOperators.NE, v)); // NaN stays NaN
+    }
+
+    /**
+     * {@code tanh} of every lane in double precision, rounded once: {@code (e - 1) / (e + 1)} with {@code e =
+     * exp(2|x|)}, or {@code x (1 - x^2/3 + 2x^4/15)} below 2^-7 where that subtraction would lose digits; the sign
+     * bit of x is put back (so tanh(-0) = -0), |x| is clamped to 20 first (tanh rounds to 1 from about 9), NaN
+     * stays NaN. Deterministic for the same reason as {@link #exp}.
+     */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs().min(20.0f);
+        FloatVector lo = (FloatVector) tanhOfAbs((DoubleVector) a.convertShape(VectorOperators.F2D, D, 0))
+                .convertShape(VectorOperators.D2F, F, 0);
+        FloatVector hi = (FloatVector) tanhOfAbs((DoubleVector) a.convertShape(VectorOperators.F2D, D, 1))
+                .convertShape(VectorOperators.D2F, F, -1);
+        IntVector t = lo.blend(hi, UPPER_HALF).reinterpretAsInts();
+        return t.or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+    }
+
+    private static DoubleVector tanhOfAbs(DoubleVector a) {
+        DoubleVector e = expDouble(a.add(a));
+        DoubleVector big = e.sub(1.0).div(e.add(1.0));
+        DoubleVector a2 = a.mul(a);
+        DoubleVector series = a2.fma(2.0 / 15.0, -1.0 / 3.0).fma(a2, DoubleVector.broadcast(D, 1.0));
+        DoubleVector small = a.mul(series);
+        return big.blend(small, a.compare(VectorOperators.LT, 0x1p-7));
+    }
+
+    private static void tanh(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        int i = 0;
+        int bound = F.loopBound(n);
+        for (; i < bound; i += L) {
+            store(tanh(load(x, xOff + 4L * i)), y, yOff + 4L * i);
+        }
+        if (i < n) {
+            SCALAR.unary(UnaryOp.TANH, x, xOff + 4L * i, y, yOff + 4L * i, n - i);
+        }
+    }
+
+    /** EXP, or SIGMOID as {@code 1 / (1 + exp(-x))}: their own small loop, so that C2 inlines {@link #exp}. */
+    private static void expOrSigmoid(boolean sigmoid, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        int i = 0;
+        int bound = F.loopBound(n);
+        FloatVector one = FloatVector.broadcast(F, 1.0f);
+        for (; i < bound; i += L) {
+            FloatVector v = load(x, xOff + 4L * i);
+            FloatVector r = sigmoid ? one.div(exp(v.neg()).add(1.0f)) : exp(v);
+            store(r, y, yOff + 4L * i);
+        }
+        if (i < n) {
+            SCALAR.unary(sigmoid ? UnaryOp.SIGMOID : UnaryOp.EXP, x, xOff + 4L * i, y, yOff + 4L * i, n - i);
+        }
     }
 
     private static void simple(UnaryOp op, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
@@ -191,15 +246,11 @@ final class VectorUnaryKernels implements UnaryKernels {
                 r = FloatVector.zero(F).blend(1.0f, v.compare(VectorOperators.GT, 0.0f));
             } else if (op == UnaryOp.RELU) {
                 r = fmaxZero(v);
-            } else if (op == UnaryOp.SIGMOID) {
-                r = FloatVector.broadcast(F, 1.0f).div(exp(v.neg()).add(1.0f));
             } else if (op == UnaryOp.HARDSWISH) {
                 FloatVector t = fmaxZero(v.add(3.0f).div(6.0f)).min(1.0f);
                 r = v.mul(t);
             } else if (op == UnaryOp.HARDSIGMOID) {
                 r = fmaxZero(v.add(3.0f).div(6.0f)).min(1.0f);
-            } else if (op == UnaryOp.EXP) {
-                r = exp(v);
             } else {
                 throw new IllegalArgumentException("unary op " + op + " has its own loop");
             }
