@@ -21,11 +21,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Bit-identical to the scalar kernels for ABS, SGN, NEG, STEP, RELU, GELU, GELU_QUICK, SILU, HARDSWISH,
  * HARDSIGMOID, SQR, SQRT, SCALE, CLAMP and LEAKY_RELU: same operations per lane (GELU and GELU_QUICK round the input
  * to f16 with integer operations and gather from the same tables; SILU evaluates ggml's {@code expf} with the same
- * fused multiply-adds, written out in the loop). EXP, SIGMOID and the SILU gradient evaluate exp in double precision
- * with one rounding to float ({@link #exp}), which equals the scalar {@code (float) Math.exp} in practice; TANH
- * likewise ({@link #tanh}). ELU, LOG, SIN and COS use the scalar library calls: the Vector API's own transcendental functions give results that
- * depend on whether the JIT has compiled the loop yet (an intrinsic or the Java fallback), so the same input could
- * give different bits on different calls, threads or in place. Rows shorter than two vectors go to the scalar code.
+ * fused multiply-adds, written out in the loop). EXP, SIGMOID and the SILU gradient evaluate exp in double
+ * precision with one rounding to float ({@link #exp}), which equals the scalar {@code (float) Math.exp} in
+ * practice; TANH likewise ({@link #tanh}). ELU, LOG, SIN and COS use the scalar library calls. The Vector API's own
+ * transcendental functions are not used: their results depend on whether the JIT has compiled the loop yet (an
+ * intrinsic or the Java fallback), so the same input could give different bits on different calls, threads or in
+ * place. Rows shorter than two vectors go to the scalar code.
  */
 final class VectorUnaryKernels implements UnaryKernels {
     static final VectorSpecies<Float> F = Specialized.species(MethodHandles.lookup());

@@ -83,7 +83,8 @@ public final class TensorArbitraries {
 
     /** The special float values the contracts mix into inputs on request. */
     public static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 0x1p-130f, -0x1.8p-127f,
-        Float.MIN_NORMAL, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MAX_VALUE, -Float.MAX_VALUE};
+        Float.MIN_NORMAL, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MAX_VALUE,
+        -Float.MAX_VALUE};
 
     /** Kinds of content. */
     public enum Fill {

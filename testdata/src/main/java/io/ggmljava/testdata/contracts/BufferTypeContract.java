@@ -87,7 +87,8 @@ public interface BufferTypeContract {
     }
 
     @Property(seed = Contracts.SEED)
-    default void buffersHaveTheRequestedSizeAndAlignment(@ForAll("bufferSizes") long size, @ForAll("acceptedUsages") Usage usage) {
+    default void buffersHaveTheRequestedSizeAndAlignment(@ForAll("bufferSizes") long size,
+                                                         @ForAll("acceptedUsages") Usage usage) {
         BufferType type = bufferType();
         Buffer b = type.allocate(size, usage);
         MemorySegment seg;

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-/** The GGUF contract for files: written with {@link GgufWriter#write(Path)}, read by mapping with {@link GgufFile#open}. */
+/**
+ * The GGUF contract for files: written with {@link GgufWriter#write(Path)}, read by mapping with
+ * {@link GgufFile#open}.
+ */
 class MappedFileGgufProperties implements GgufContract {
     private static Path dir;
 

@@ -2,7 +2,10 @@ package io.ggmljava.testdata.contracts;
 
 import io.ggmljava.ops.KernelProvider;
 
-/** The kernel provider contract for the scalar reference (checks in place and thread counts; agreement is with itself). */
+/**
+ * The kernel provider contract for the scalar reference (checks in place and thread counts; agreement is with
+ * itself).
+ */
 class ScalarKernelProperties implements KernelProviderContract {
     private static final KernelProvider PROVIDER = KernelProvider.scalar();
 

@@ -50,7 +50,7 @@ class ContractSelfTest {
         requireCaught(Subjects.TruncatingQuantizer.class, "quantizeMatchesTheReferenceQuantizer", "q8_0");
     }
 
-    /** Runs {@code subject}'s properties; {@code property} must be among the failures, its message naming {@code what}. */
+    /** Runs {@code subject}'s properties: {@code property} must fail, with a message naming {@code what}. */
     private static void requireCaught(Class<?> subject, String property, String what) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(subject))
                 .build();
