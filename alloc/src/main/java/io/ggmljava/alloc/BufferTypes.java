@@ -56,37 +56,7 @@ public final class BufferTypes {
 
     /** A measuring type that mirrors another type's alignment, max size and per-tensor sizes. */
     public static BufferType measuring(BufferType like) {
-        return new BufferType() {
-            @Override
-            public String name() {
-                return "measuring(" + like.name() + ")";
-            }
-
-            @Override
-            public long alignment() {
-                return like.alignment();
-            }
-
-            @Override
-            public long maxSize() {
-                return like.maxSize();
-            }
-
-            @Override
-            public long allocSize(io.ggmljava.core.Tensor t) {
-                return like.allocSize(t);
-            }
-
-            @Override
-            public boolean hasMemory() {
-                return false;
-            }
-
-            @Override
-            public Buffer allocate(long size, Usage usage) {
-                return MEASURING.allocate(size, usage);
-            }
-        };
+        return new MeasuringBufferType(java.util.Objects.requireNonNull(like, "like"));
     }
 
     /** Read-only mappings of {@code file} starting at byte {@code offset}, 32-byte aligned (GGUF's default). */

@@ -76,6 +76,16 @@ public final class TensorArbitraries {
                 new int[] {0, 3, 2, 1}, new int[] {0, 2, 3, 1}, new int[] {0, 3, 1, 2}));
     }
 
+    /** Every type ggml still defines (retired ids left out). */
+    public static Arbitrary<GgmlType> types() {
+        return Arbitraries.of(GgufArbitraries.usableTypes());
+    }
+
+    /** The block-quantized types (block size above 1). */
+    public static Arbitrary<GgmlType> quantizedTypes() {
+        return Arbitraries.of(GgufArbitraries.usableTypes().stream().filter(GgmlType::isQuantized).toList());
+    }
+
     /** Float weight types of the matrix products. */
     public static Arbitrary<GgmlType> floatTypes() {
         return Arbitraries.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16);
