@@ -150,7 +150,8 @@ public record OpCase(Kind kind, GgmlType type, long[] ne, long[] neB, int[] perm
         Arbitrary<Fill> fills = kind == Kind.MUL_MAT ? Arbitraries.just(Fill.UNIFORM) : TensorArbitraries.fills();
         if (kind == Kind.MUL_MAT) {
             return Arbitraries.of(MUL_MAT_TYPES).flatMap(t -> Combinators.combine(
-                    TensorArbitraries.rowLengths(t, t.blockSize() == 256 ? 4 : 20),
+                    t.blockSize() == 1 ? TensorArbitraries.awkwardSizes().filter(k -> k <= 300)
+                            : TensorArbitraries.rowLengths(t, t.blockSize() == 256 ? 4 : 10),
                     Arbitraries.of(1, 2, 3, 5, 8, 17), Arbitraries.of(1, 2, 3, 5, 16), Arbitraries.of(1, 2), seeds)
                     .as((k, m, n, batch, seed) -> new OpCase(kind, t, new long[] {k, m, batch, 1},
                             new long[] {k, n, batch, 1}, identity(), Fill.UNIFORM, seed)));
