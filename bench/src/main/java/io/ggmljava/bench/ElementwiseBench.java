@@ -57,7 +57,7 @@ public class ElementwiseBench {
     public static long bytes(String op) {
         long t = N * N * 4;
         return switch (op) {
-            case "add", "div" -> 3 * t;
+            case "add", "add_inplace", "div" -> 3 * t;
             case "mul_row" -> 2 * t + N * 4;
             default -> 2 * t;
         };
@@ -73,6 +73,8 @@ public class ElementwiseBench {
         Random r2 = new Random(2);
         node = switch (op) {
             case "add" -> ctx.add(a, BenchTensors.filled(arena, ctx.newTensor(GgmlType.F32, N, N), r2, -2, 2));
+            case "add_inplace" -> ctx.addInplace(a, BenchTensors.filled(arena, ctx.newTensor(GgmlType.F32, N, N), r2,
+                    -2, 2));
             case "div" -> ctx.div(a, BenchTensors.filled(arena, ctx.newTensor(GgmlType.F32, N, N), r2, 0.5f, 2));
             case "mul_row" -> ctx.mul(a, BenchTensors.filled(arena, ctx.newTensor(GgmlType.F32, N, 1), r2, -2, 2));
             case "gelu" -> ctx.gelu(a);
