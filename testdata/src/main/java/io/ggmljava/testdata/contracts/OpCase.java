@@ -93,6 +93,16 @@ public record OpCase(Kind kind, GgmlType type, long[] ne, long[] neB, int[] perm
             return this == ADD || this == SUB || this == MUL || this == DIV;
         }
 
+        /** True if the generated inputs include special values in some cases (all but the matrix products). */
+        public boolean takesSpecials() {
+            return this != MUL_MAT;
+        }
+
+        /** True if the first operand is generated as a permuted view in some cases. */
+        public boolean takesViews() {
+            return this == CONT || this == CPY_F16 || this == CPY_BF16 || binary();
+        }
+
         /** True for ops that sum along rows (their results with huge finite inputs depend on the order). */
         boolean sums() {
             return this == SUM_ROWS || this == MEAN || this == NORM || this == RMS_NORM || this == SOFT_MAX
@@ -164,8 +174,8 @@ public record OpCase(Kind kind, GgmlType type, long[] ne, long[] neB, int[] perm
         }
         Arbitrary<long[]> shapes = TensorArbitraries.shapes(maxElements);
         // element-wise ggml ops other than arithmetic need rows laid out contiguously above dimension 1
-        Arbitrary<int[]> perms = kind == Kind.CONT || kind.binary() || kind == Kind.CPY_F16 || kind == Kind.CPY_BF16
-                ? TensorArbitraries.rowPreservingPermutations() : Arbitraries.just(identity());
+        Arbitrary<int[]> perms = kind.takesViews() ? TensorArbitraries.rowPreservingPermutations()
+                : Arbitraries.just(identity());
         return Combinators.combine(shapes, perms, fills, seeds).flatAs((ne, perm, fill, seed) -> {
             Arbitrary<long[]> second = kind.binary() ? TensorArbitraries.broadcastShapesOf(ne)
                     : kind == Kind.SOFT_MAX_MASKED ? Arbitraries.of(0L, 1L, 3L).map(extra -> new long[] {ne[0],

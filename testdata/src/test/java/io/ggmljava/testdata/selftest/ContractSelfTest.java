@@ -50,21 +50,41 @@ class ContractSelfTest {
         requireCaught(Subjects.TruncatingQuantizer.class, "quantizeMatchesTheReferenceQuantizer", "q8_0");
     }
 
+    /** A correct provider checked for a few ops only passes, coverage checks included. */
+    @Test
+    void correctProvidersCheckingOnlySomeOpsPass() {
+        for (Class<?> subject : List.of(Subjects.OnlyMatMul.class, Subjects.OnlyAbsAndRelu.class,
+                Subjects.OnlyRope.class)) {
+            TestExecutionSummary summary = run(subject);
+            assertTrue(summary.getTestsStartedCount() > 0, subject.getSimpleName() + ": no property ran");
+            assertTrue(summary.getFailures().isEmpty(), subject.getSimpleName() + " failed:\n  "
+                    + describe(summary.getFailures()));
+        }
+    }
+
     /** Runs {@code subject}'s properties: {@code property} must fail, with a message naming {@code what}. */
     private static void requireCaught(Class<?> subject, String property, String what) {
+        TestExecutionSummary summary = run(subject);
+        assertTrue(summary.getTestsStartedCount() > 0, subject.getSimpleName() + ": no property ran");
+        List<Failure> failures = summary.getFailures();
+        String seen = describe(failures);
+        boolean caught = failures.stream().anyMatch(f -> f.getTestIdentifier().getDisplayName().contains(property)
+                && String.valueOf(f.getException().getMessage()).contains(what));
+        assertTrue(caught, subject.getSimpleName() + ": expected " + property + " to fail naming '" + what
+                + "'; failures were:\n  " + seen);
+    }
+
+    private static TestExecutionSummary run(Class<?> subject) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(subject))
                 .build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(request, listener);
-        TestExecutionSummary summary = listener.getSummary();
-        assertTrue(summary.getTestsStartedCount() > 0, subject.getSimpleName() + ": no property ran");
-        List<Failure> failures = summary.getFailures();
-        String seen = failures.stream().map(f -> f.getTestIdentifier().getDisplayName() + ": "
-                + f.getException()).collect(Collectors.joining("\n  "));
-        boolean caught = failures.stream().anyMatch(f -> f.getTestIdentifier().getDisplayName().contains(property)
-                && String.valueOf(f.getException().getMessage()).contains(what));
-        assertTrue(caught, subject.getSimpleName() + ": expected " + property + " to fail naming '" + what
-                + "'; failures were:\n  " + seen);
+        return listener.getSummary();
+    }
+
+    private static String describe(List<Failure> failures) {
+        return failures.stream().map(f -> f.getTestIdentifier().getDisplayName() + ": " + f.getException())
+                .collect(Collectors.joining("\n  "));
     }
 }

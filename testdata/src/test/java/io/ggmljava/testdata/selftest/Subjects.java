@@ -13,8 +13,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The contracts implemented for the {@link WrongSubjects}. Their names match none of Surefire's test patterns, so
- * only {@link ContractSelfTest} runs them (through the JUnit Platform launcher) and expects them to fail.
+ * The contracts implemented for the {@link WrongSubjects}, and for correct providers that check only a few ops.
+ * Their names match none of Surefire's test patterns, so only {@link ContractSelfTest} runs them (through the JUnit
+ * Platform launcher): the wrong ones must fail, the narrow correct ones must pass.
  */
 final class Subjects {
     private Subjects() {
@@ -53,6 +54,45 @@ final class Subjects {
         @Override
         public Set<Kind> kinds() {
             return EnumSet.of(Kind.RELU);
+        }
+    }
+
+    /** Correct vector kernels checked for the matrix products only: the contract must pass (coverage included). */
+    static class OnlyMatMul implements KernelProviderContract {
+        @Override
+        public KernelProvider provider() {
+            return KernelProvider.vector(256);
+        }
+
+        @Override
+        public Set<Kind> kinds() {
+            return EnumSet.of(Kind.MUL_MAT);
+        }
+    }
+
+    /** Correct vector kernels checked for two unary ops only. */
+    static class OnlyAbsAndRelu implements KernelProviderContract {
+        @Override
+        public KernelProvider provider() {
+            return KernelProvider.vector(256);
+        }
+
+        @Override
+        public Set<Kind> kinds() {
+            return EnumSet.of(Kind.ABS, Kind.RELU);
+        }
+    }
+
+    /** Correct vector kernels checked for rope only. */
+    static class OnlyRope implements KernelProviderContract {
+        @Override
+        public KernelProvider provider() {
+            return KernelProvider.vector(256);
+        }
+
+        @Override
+        public Set<Kind> kinds() {
+            return EnumSet.of(Kind.ROPE, Kind.ROPE_NEOX);
         }
     }
 
