@@ -13,6 +13,7 @@ module io.ggmljava.cli {
     requires org.jfree.svg;
     requires java.desktop;
     requires java.management;
+    requires jdk.management;
 
     opens io.ggmljava.cli to info.picocli;
 

@@ -20,9 +20,42 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Runs the command line and returns the exit status. */
+    /**
+     * Runs the command line and returns the exit status: 0 on success, 2 for bad input (the message names what was
+     * wrong, on stderr, without a stack trace), 1 for any other failure (with its stack trace if
+     * {@code -Dggml.debug=true}).
+     */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::report).execute(args);
+    }
+
+    private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        String name = cmd.getCommandSpec().qualifiedName();
+        boolean badInput = e instanceof IllegalArgumentException || e instanceof io.ggmljava.core.GgmlException
+                || e instanceof UnsupportedOperationException;
+        cmd.getErr().println(name + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+        if (!badInput || Boolean.getBoolean("ggml.debug")) {
+            e.printStackTrace(cmd.getErr());
+        }
+        cmd.getErr().flush();
+        return badInput ? 2 : 1;
+    }
+
+    /** Fails with a clear message if {@code bytes} of memory is more than this machine has. */
+    static void requireMemory(long bytes, String what) {
+        long total = totalMemory();
+        if (bytes < 0 || (total > 0 && bytes > total)) {
+            throw new IllegalArgumentException(what + " need" + (bytes < 0 ? " more than 2^63 bytes"
+                    : " " + bytes + " bytes (" + SizeText.bytes(bytes) + "), more than this machine's "
+                    + SizeText.bytes(total) + " of memory"));
+        }
+    }
+
+    private static long totalMemory() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : -1;
     }
 
     public static void main(String[] args) {

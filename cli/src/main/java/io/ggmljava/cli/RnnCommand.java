@@ -103,6 +103,16 @@ final class RnnCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             Context ctx = new Context();
             RecurrentCell c = cell == Cell.lstm ? Lstm.create(ctx, input, hidden) : Gru.create(ctx, input, hidden);
+            long need;
+            try {
+                need = Math.addExact(4L * input * steps, noOutput ? 0 : Math.multiplyExact(4L * hidden, steps));
+                for (Tensor w : c.weights()) {
+                    need = Math.addExact(need, w.nbytes());
+                }
+            } catch (ArithmeticException e) {
+                need = -1;
+            }
+            Main.requireMemory(need, "the weights, the input x and the output of this run");
             float bound = (float) (1 / Math.sqrt(hidden));
             for (Tensor w : c.weights()) {
                 r.weightBytes += w.nbytes();

@@ -37,6 +37,31 @@ class RnnCommandTest {
         return run(all);
     }
 
+    /** Runs {@code args}, expecting exit status 2; returns what went to stderr. */
+    private static String fails(String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, Main.run(args));
+        } finally {
+            System.setErr(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void badInputGetsAMessageNotAStackTrace() {
+        String err = fails("rnn", "--steps", "0");
+        assertTrue(err.contains("ggml rnn: --input, --hidden and --steps must be positive"), err);
+        assertTrue(!err.contains("\tat "), "no stack trace: " + err);
+        err = fails("rnn", "--hidden", "100000000", "--steps", "10");
+        assertTrue(err.contains("more than this machine's"), err);
+        assertTrue(!err.contains("\tat "), "no stack trace: " + err);
+        err = fails("rnn", "--hidden", "2000000000", "--input", "2000000000", "--steps", "2000000000");
+        assertTrue(err.contains("overflows a 64-bit byte size"), err);
+    }
+
     @Test
     void reportsTheDocumentedKeys() {
         String json = small("--steps", "7");
