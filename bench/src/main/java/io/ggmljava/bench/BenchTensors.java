@@ -27,6 +27,9 @@ final class BenchTensors {
 
     /** {@code scalar} or the widest vector provider. */
     static KernelProvider provider(String name) {
+        if (name.startsWith("vector-")) {
+            return KernelProvider.vector(Integer.parseInt(name.substring("vector-".length())));
+        }
         return name.equals("scalar") ? KernelProvider.scalar() : KernelProvider.vector(512);
     }
 }
