@@ -103,9 +103,11 @@ final class RnnCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             Context ctx = new Context();
             RecurrentCell c = cell == Cell.lstm ? Lstm.create(ctx, input, hidden) : Gru.create(ctx, input, hidden);
+            Tensor x = ctx.newTensor2d(GgmlType.F32, input, steps).setName("x").setInput();
+            Tensor out = noOutput ? null : ctx.newTensor2d(GgmlType.F32, hidden, steps).setName("out");
             long need;
             try {
-                need = Math.addExact(4L * input * steps, noOutput ? 0 : Math.multiplyExact(4L * hidden, steps));
+                need = Math.addExact(x.nbytes(), out == null ? 0 : out.nbytes());
                 for (Tensor w : c.weights()) {
                     need = Math.addExact(need, w.nbytes());
                 }
@@ -118,14 +120,11 @@ final class RnnCommand implements Callable<Integer> {
                 r.weightBytes += w.nbytes();
                 fill(w.bind(arena.allocate(w.nbytes(), 64)), rnd, bound);
             }
-            Tensor x = ctx.newTensor2d(GgmlType.F32, input, steps).setName("x").setInput();
             if (!xInBuffer) {
                 fill(x.bind(arena.allocate(x.nbytes(), 64)), rnd, 1);
                 r.ioBytes += x.nbytes();
             }
-            Tensor out = null;
-            if (!noOutput) {
-                out = ctx.newTensor2d(GgmlType.F32, hidden, steps).setName("out");
+            if (out != null) {
                 out.bind(arena.allocate(out.nbytes(), 64));
                 r.ioBytes += out.nbytes();
             }

@@ -3,27 +3,12 @@ package io.ggmljava.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class AllocReportCommandTest {
-    private static String run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run(args));
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void jsonHasTheDocumentedKeys() {
-        String json = run("alloc-report", "--json", "--only", "unet", "--repeat", "1");
+        String json = CliRun.stdout("alloc-report", "--json", "--only", "unet", "--repeat", "1");
         for (String key : new String[]{"\"graphs\"", "\"name\": \"unet_64px\"", "\"nodes\"", "\"plan_bytes\"",
                 "\"lower_bound_bytes\"", "\"ratio\"", "\"plan_ms\"", "\"geomean_ratio\"", "\"worst_ratio\""}) {
             assertTrue(json.contains(key), key + " missing in " + json);
@@ -33,7 +18,8 @@ class AllocReportCommandTest {
 
     @Test
     void theTableListsEveryGraphOfTheSelection() {
-        String table = run("alloc-report", "--planner", "dynamic", "--only", "lstm_h256_T100", "--repeat", "1");
+        String table = CliRun.stdout("alloc-report", "--planner", "dynamic", "--only", "lstm_h256_T100",
+                "--repeat", "1");
         assertTrue(table.contains("lstm_h256_T100") && table.contains("geomean ratio"), table);
     }
 

@@ -11,11 +11,8 @@ import io.ggmljava.core.GgmlType;
 import io.ggmljava.core.gguf.GgufType;
 import io.ggmljava.core.gguf.GgufValue;
 import io.ggmljava.core.gguf.GgufWriter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,25 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class GgufCommandTest {
     @TempDir
     Path dir;
-
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private Path sample() throws IOException {
         Path p = dir.resolve("sample.gguf");
@@ -66,7 +44,7 @@ class GgufCommandTest {
     @Test
     void dumpShowsKvsAndTensors() throws IOException {
         Path p = sample();
-        Run r = run("gguf", p.toString());
+        CliRun r = CliRun.of("gguf", p.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("GGUF v3, 7 key/value pairs, 2 tensors, alignment 32"), r.out());
         assertTrue(r.out().contains("test.count = 7"), r.out());
@@ -80,7 +58,7 @@ class GgufCommandTest {
     @Test
     void jsonIsOnlyJsonAndParses() throws IOException {
         Path p = sample();
-        Run r = run("gguf", "--json", p.toString());
+        CliRun r = CliRun.of("gguf", "--json", p.toString());
         assertEquals(0, r.status(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         assertEquals(3, o.get("version").getAsInt());
@@ -119,11 +97,12 @@ class GgufCommandTest {
         Files.write(magic, m);
         Path missing = dir.resolve("missing.gguf");
 
-        Run ok = run("gguf", "--check", good.toString(), good.toString());
+        CliRun ok = CliRun.of("gguf", "--check", good.toString(), good.toString());
         assertEquals(0, ok.status());
         assertEquals(List.of(good + ": ok", good + ": ok"), ok.out().lines().toList());
 
-        Run bad = run("gguf", "--check", good.toString(), cut.toString(), magic.toString(), missing.toString());
+        CliRun bad = CliRun.of("gguf", "--check", good.toString(), cut.toString(), magic.toString(),
+                missing.toString());
         assertEquals(1, bad.status());
         List<String> lines = bad.out().lines().toList();
         assertEquals(4, lines.size(), bad.out());
@@ -134,7 +113,7 @@ class GgufCommandTest {
                 lines.get(2));
         assertEquals(missing + ": error: no such file", lines.get(3));
 
-        Run json = run("gguf", "--check", "--json", good.toString(), magic.toString());
+        CliRun json = CliRun.of("gguf", "--check", "--json", good.toString(), magic.toString());
         JsonArray a = JsonParser.parseString(json.out()).getAsJsonArray();
         assertTrue(a.get(0).getAsJsonObject().get("ok").getAsBoolean());
         assertTrue(a.get(1).getAsJsonObject().get("error").getAsString().contains("bad magic"));
@@ -146,9 +125,9 @@ class GgufCommandTest {
         new GgufWriter().put("k", GgufValue.of(1))
                 .addTensor("w", GgmlType.F32, new long[] {8}, null)
                 .writeHeaderOnly(p);
-        assertEquals(1, run("gguf", "--check", p.toString()).status());
-        Run r = run("gguf", "--check", "--header-only", p.toString());
+        assertEquals(1, CliRun.of("gguf", "--check", p.toString()).status());
+        CliRun r = CliRun.of("gguf", "--check", "--header-only", p.toString());
         assertEquals(0, r.status(), r.out());
-        assertTrue(run("gguf", "--header-only", p.toString()).out().contains("(header only)"));
+        assertTrue(CliRun.of("gguf", "--header-only", p.toString()).out().contains("(header only)"));
     }
 }

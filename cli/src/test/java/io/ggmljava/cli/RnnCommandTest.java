@@ -3,26 +3,11 @@ package io.ggmljava.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class RnnCommandTest {
-    private static String run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run(args));
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
-    }
-
     private static double field(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.Ee]+)").matcher(json);
         assertTrue(m.find(), key + " missing in " + json);
@@ -34,20 +19,14 @@ class RnnCommandTest {
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
-        return run(all);
+        return CliRun.stdout(all);
     }
 
     /** Runs {@code args}, expecting exit status 2; returns what went to stderr. */
     private static String fails(String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(2, Main.run(args));
-        } finally {
-            System.setErr(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        CliRun r = CliRun.of(args);
+        assertEquals(2, r.status(), r.out() + r.err());
+        return r.err();
     }
 
     @Test

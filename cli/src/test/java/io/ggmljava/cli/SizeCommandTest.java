@@ -15,10 +15,7 @@ import io.ggmljava.models.LlamaConfig;
 import io.ggmljava.models.QuantMix;
 import io.ggmljava.models.TensorSpec;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,23 +28,8 @@ import tools.jackson.databind.ObjectMapper;
 class SizeCommandTest {
     static final double MIB = 1024.0 * 1024.0;
 
-    record Result(int status, String out) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int status = Main.run(args);
-            return new Result(status, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-    }
-
     private static JsonNode json(String... args) {
-        Result r = run(args);
+        CliRun r = CliRun.of(args);
         assertEquals(0, r.status(), r.out());
         List<Error> errors = schema().validate(r.out(), InputFormat.JSON);
         assertTrue(errors.isEmpty(), errors + "\n" + r.out());
@@ -104,7 +86,8 @@ class SizeCommandTest {
             assertTrue(p.get("kv_bytes").asLong() > prevKv);
             prevKv = p.get("kv_bytes").asLong();
         }
-        String table = run("size", "--model", "builtin:llama3-8b-q4_k_m", "--sweep", "ctx=512,4096", "--quiet").out();
+        String table = CliRun.of("size", "--model", "builtin:llama3-8b-q4_k_m", "--sweep", "ctx=512,4096",
+                "--quiet").out();
         assertTrue(table.contains("296.01 MiB") && table.lines().filter(l -> l.trim().startsWith("4096")).count() == 1,
                 table);
     }
@@ -118,7 +101,7 @@ class SizeCommandTest {
         assertTrue(r.get("verified").asBoolean(), r.toString());
         assertEquals(r.get("measured_compute_bytes").asLong(), r.get("allocated_compute_bytes").asLong());
         assertEquals(r.get("compute_bytes").asLong(), r.get("measured_compute_bytes").asLong());
-        String text = run("size", f.toString(), "--ctx", "256", "--ubatch", "16", "--verify", "--quiet").out();
+        String text = CliRun.of("size", f.toString(), "--ctx", "256", "--ubatch", "16", "--verify", "--quiet").out();
         assertTrue(text.contains("header only") && text.contains("verified: allocated == measured"), text);
     }
 
@@ -126,20 +109,20 @@ class SizeCommandTest {
     void plotWritesAnImageAndAnSvg(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("live.png");
         Path svg = dir.resolve("live.svg");
-        assertEquals(0, run("size", "--model", "builtin:gpt2-small-f16", "--ubatch", "128", "--past", "0", "--plot",
-                png.toString(), "--quiet").status());
+        assertEquals(0, CliRun.of("size", "--model", "builtin:gpt2-small-f16", "--ubatch", "128", "--past", "0",
+                "--plot", png.toString(), "--quiet").status());
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(SizePlot.WIDTH, img.getWidth());
         assertEquals(SizePlot.HEIGHT, img.getHeight());
-        assertEquals(0, run("size", "--model", "builtin:gpt2-small-f16", "--ubatch", "1", "--past", "128", "--plot",
-                svg.toString(), "--quiet").status());
+        assertEquals(0, CliRun.of("size", "--model", "builtin:gpt2-small-f16", "--ubatch", "1", "--past", "128",
+                "--plot", svg.toString(), "--quiet").status());
         String s = Files.readString(svg);
         assertTrue(s.contains("<svg") && s.contains("peak"), s.substring(0, Math.min(200, s.length())));
     }
 
     @Test
     void humanReportNamesEverySection() {
-        Result r = run("size", "--model", "builtin:llama3-8b-q4_k_m", "--quiet");
+        CliRun r = CliRun.of("size", "--model", "builtin:llama3-8b-q4_k_m", "--quiet");
         assertEquals(0, r.status());
         for (String s : new String[]{"weights", "by type q4_K 193 tensors", "q6_K 33 tensors", "per layer",
                 "KV cache  512.00 MiB", "compute", "lower bound", "ggml-equivalent", "296.01 MiB", "peak",
@@ -150,8 +133,9 @@ class SizeCommandTest {
 
     @Test
     void badInputGivesAClearErrorAndStatus() {
-        assertTrue(run("size", "--model", "builtin:nope", "--quiet").status() != 0);
-        assertTrue(run("size", "--model", "builtin:gpt2-small-f16", "--flash-attn", "--quiet").status() != 0);
-        assertTrue(run("size", "--model", "builtin:tinyllama-1.1b-f16", "--kv-type", "q8_0", "--quiet").status() != 0);
+        assertTrue(CliRun.of("size", "--model", "builtin:nope", "--quiet").status() != 0);
+        assertTrue(CliRun.of("size", "--model", "builtin:gpt2-small-f16", "--flash-attn", "--quiet").status() != 0);
+        assertTrue(CliRun.of("size", "--model", "builtin:tinyllama-1.1b-f16", "--kv-type", "q8_0", "--quiet")
+                .status() != 0);
     }
 }

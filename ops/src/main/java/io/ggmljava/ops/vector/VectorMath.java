@@ -35,7 +35,7 @@ final class VectorMath implements Transcendentals {
     private static final double PIO2_2 = 6.123233995736766e-17;
     private static final double PIO2_3 = -1.4973849048591698e-33;
     /** Adding 1.5*2^52 rounds a double below 2^51 to an integer, which lands in the low mantissa bits. */
-    static final double ROUND_MAGIC = 0x1.8p52;
+    private static final double ROUND_MAGIC = 0x1.8p52;
     private static final double LIMIT = 0x1p30;
 
     // sin(r) = r + r^3 * (S3 + r^2 * (S5 + ...)), cos(r) = 1 + r^2 * (C2 + r^2 * (C4 + ...)): 1/n! with signs
@@ -44,11 +44,11 @@ final class VectorMath implements Transcendentals {
     private static final double[] COS = {-1 / f(2), 1 / f(4), -1 / f(6), 1 / f(8), -1 / f(10), 1 / f(12), -1 / f(14),
             1 / f(16), -1 / f(18)};
 
-    static final double LOG2E = 1.4426950408889634;
-    static final double LN2_HI = 0.6931471803691238;   // ln 2 with its low 32 mantissa bits zero
-    static final double LN2_LO = 1.9082149292705877e-10; // ln 2 - LN2_HI
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2_HI = 0.6931471803691238;   // ln 2 with its low 32 mantissa bits zero
+    private static final double LN2_LO = 1.9082149292705877e-10; // ln 2 - LN2_HI
     /** exp(r) = sum r^n/n! for n <= 13 on |r| <= ln2/2: truncation error below 1e-17 relative. */
-    static final double[] EXP = {1, 1, 1 / f(2), 1 / f(3), 1 / f(4), 1 / f(5), 1 / f(6), 1 / f(7), 1 / f(8),
+    private static final double[] EXP = {1, 1, 1 / f(2), 1 / f(3), 1 / f(4), 1 / f(5), 1 / f(6), 1 / f(7), 1 / f(8),
             1 / f(9), 1 / f(10), 1 / f(11), 1 / f(12), 1 / f(13)};
 
     public VectorMath() {
@@ -73,18 +73,27 @@ final class VectorMath implements Transcendentals {
             }
             return;
         }
+        ((FloatVector) expLanes(v).convertShape(VectorOperators.D2F, HALF, 0)).intoArray(out, outOff);
+    }
+
+    /**
+     * {@code exp} of every lane of {@code v}, in double precision, for lanes in [-200, 200] or NaN (NaN stays NaN):
+     * {@code k = round(x/ln2)}, {@code r = x - k*ln2} with ln 2 in two parts, the degree-13 polynomial, times 2^k
+     * built from its exponent bits ({@code |k| <= 289} stays in double's normal range). Only exact IEEE operations,
+     * so the result does not depend on JIT state. Works for any species (the unary kernels call it too).
+     */
+    static DoubleVector expLanes(DoubleVector v) {
         DoubleVector t = v.fma(LOG2E, ROUND_MAGIC);
         LongVector k = t.reinterpretAsLongs().sub(Double.doubleToRawLongBits(ROUND_MAGIC)); // round(x/ln2)
         DoubleVector kd = t.sub(ROUND_MAGIC).neg();
-        DoubleVector r = kd.fma(DoubleVector.broadcast(DS, LN2_HI), v);
-        r = kd.fma(DoubleVector.broadcast(DS, LN2_LO), r);
-        DoubleVector p = DoubleVector.broadcast(DS, EXP[EXP.length - 1]);
+        DoubleVector r = kd.fma(v.broadcast(LN2_HI), v);
+        r = kd.fma(v.broadcast(LN2_LO), r);
+        DoubleVector p = v.broadcast(EXP[EXP.length - 1]);
         for (int c = EXP.length - 2; c >= 0; c--) {
-            p = p.fma(r, DoubleVector.broadcast(DS, EXP[c]));
+            p = p.fma(r, v.broadcast(EXP[c]));
         }
-        // 2^k built from its exponent bits; |k| <= 289 stays in double's normal range
         DoubleVector scale = k.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        ((FloatVector) p.mul(scale).convertShape(VectorOperators.D2F, HALF, 0)).intoArray(out, outOff);
+        return p.mul(scale).blend(v, v.compare(VectorOperators.NE, v));
     }
 
     private static double f(int n) {

@@ -10,7 +10,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -150,53 +149,37 @@ final class VectorUnaryKernels implements UnaryKernels {
     }
 
     /**
-     * {@code exp} of every lane, evaluated in double precision (range reduction by ln 2, a degree-13 polynomial, the
-     * power of two built from exponent bits; see {@link VectorMath#exp}) and rounded once to float. Only exact IEEE
-     * operations, so the result does not depend on JIT state. Lanes outside [-200, 200] are clamped first (their
-     * float result is 0 or infinity either way); NaN stays NaN.
+     * {@code exp} of every lane, evaluated in double precision ({@link VectorMath#expLanes}) and rounded once to
+     * float. Lanes outside [-200, 200] are clamped first (their float result is 0 or infinity either way).
      */
     static FloatVector exp(FloatVector x) {
-        FloatVector c = x.max(-200.0f).min(200.0f);
-        FloatVector lo = (FloatVector) expDouble((DoubleVector) c.convertShape(VectorOperators.F2D, D, 0))
-                .convertShape(VectorOperators.D2F, F, 0);
-        FloatVector hi = (FloatVector) expDouble((DoubleVector) c.convertShape(VectorOperators.F2D, D, 1))
-                .convertShape(VectorOperators.D2F, F, -1);
-        return lo.blend(hi, UPPER_HALF);
-    }
-
-    private static DoubleVector expDouble(DoubleVector v) {
-        DoubleVector t = v.fma(VectorMath.LOG2E, VectorMath.ROUND_MAGIC);
-        LongVector k = t.reinterpretAsLongs().sub(Double.doubleToRawLongBits(VectorMath.ROUND_MAGIC));
-        DoubleVector kd = t.sub(VectorMath.ROUND_MAGIC).neg();
-        DoubleVector r = kd.fma(DoubleVector.broadcast(D, VectorMath.LN2_HI), v);
-        r = kd.fma(DoubleVector.broadcast(D, VectorMath.LN2_LO), r);
-        double[] coef = VectorMath.EXP;
-        DoubleVector p = DoubleVector.broadcast(D, coef[coef.length - 1]);
-        for (int i = coef.length - 2; i >= 0; i--) {
-            p = p.fma(r, DoubleVector.broadcast(D, coef[i]));
-        }
-        DoubleVector scale = k.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        return p.mul(scale).blend(v, v.compare(VectorOperators.NE, v)); // NaN stays NaN
+        return inDouble(x.max(-200.0f).min(200.0f), false);
     }
 
     /**
      * {@code tanh} of every lane in double precision, rounded once: {@code (e - 1) / (e + 1)} with {@code e =
      * exp(2|x|)}, or {@code x (1 - x^2/3 + 2x^4/15)} below 2^-7 where that subtraction would lose digits; the sign
      * bit of x is put back (so tanh(-0) = -0), |x| is clamped to 20 first (tanh rounds to 1 from about 9), NaN
-     * stays NaN. Deterministic for the same reason as {@link #exp}.
+     * stays NaN.
      */
     static FloatVector tanh(FloatVector x) {
-        FloatVector a = x.abs().min(20.0f);
-        FloatVector lo = (FloatVector) tanhOfAbs((DoubleVector) a.convertShape(VectorOperators.F2D, D, 0))
-                .convertShape(VectorOperators.D2F, F, 0);
-        FloatVector hi = (FloatVector) tanhOfAbs((DoubleVector) a.convertShape(VectorOperators.F2D, D, 1))
-                .convertShape(VectorOperators.D2F, F, -1);
-        IntVector t = lo.blend(hi, UPPER_HALF).reinterpretAsInts();
+        IntVector t = inDouble(x.abs().min(20.0f), true).reinterpretAsInts();
         return t.or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
     }
 
+    /** exp (or, for non-negative lanes, tanh) of each half of {@code x} as doubles, rounded back to floats. */
+    private static FloatVector inDouble(FloatVector x, boolean tanh) {
+        DoubleVector lo = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
+        DoubleVector hi = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 1);
+        lo = tanh ? tanhOfAbs(lo) : VectorMath.expLanes(lo);
+        hi = tanh ? tanhOfAbs(hi) : VectorMath.expLanes(hi);
+        FloatVector l = (FloatVector) lo.convertShape(VectorOperators.D2F, F, 0);
+        FloatVector h = (FloatVector) hi.convertShape(VectorOperators.D2F, F, -1);
+        return l.blend(h, UPPER_HALF);
+    }
+
     private static DoubleVector tanhOfAbs(DoubleVector a) {
-        DoubleVector e = expDouble(a.add(a));
+        DoubleVector e = VectorMath.expLanes(a.add(a));
         DoubleVector big = e.sub(1.0).div(e.add(1.0));
         DoubleVector a2 = a.mul(a);
         DoubleVector series = a2.fma(2.0 / 15.0, -1.0 / 3.0).fma(a2, DoubleVector.broadcast(D, 1.0));

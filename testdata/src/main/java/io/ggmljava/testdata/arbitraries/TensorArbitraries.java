@@ -109,9 +109,19 @@ public final class TensorArbitraries {
         WITH_SPECIALS_NOT_HUGE
     }
 
-    /** The special values {@link Fill#WITH_SPECIALS_NOT_HUGE} mixes in. */
-    private static final float[] SPECIALS_NOT_HUGE = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 0x1p-130f,
-        -0x1.8p-127f, Float.MIN_NORMAL, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+    /** The special values {@link Fill#WITH_SPECIALS_NOT_HUGE} mixes in: {@link #SPECIALS} without ±MAX_VALUE. */
+    private static final float[] SPECIALS_NOT_HUGE = notHuge();
+
+    private static float[] notHuge() {
+        float[] out = new float[SPECIALS.length];
+        int n = 0;
+        for (float v : SPECIALS) {
+            if (Math.abs(v) != Float.MAX_VALUE) {
+                out[n++] = v;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
 
     /** Fills, weighted to plain values. */
     public static Arbitrary<Fill> fills() {
@@ -140,16 +150,5 @@ public final class TensorArbitraries {
             }
         }
         return x;
-    }
-
-    /** True if {@code x} holds a NaN, an infinity, a signed zero or a subnormal. */
-    public static boolean hasSpecials(float[] x) {
-        for (float v : x) {
-            if (!Float.isFinite(v) || Float.floatToRawIntBits(v) == 0x80000000
-                    || (v != 0 && Math.abs(v) < Float.MIN_NORMAL)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

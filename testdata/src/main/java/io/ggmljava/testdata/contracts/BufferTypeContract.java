@@ -1,5 +1,8 @@
 package io.ggmljava.testdata.contracts;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.ggmljava.alloc.Allocation;
 import io.ggmljava.alloc.Buffer;
 import io.ggmljava.alloc.BufferType;
@@ -93,25 +96,25 @@ public interface BufferTypeContract {
         Buffer b = type.allocate(size, usage);
         MemorySegment seg;
         try {
-            requireEqual("size()", size, b.size());
-            requireTrue(b.usage() == usage, "usage() is " + b.usage() + ", asked for " + usage);
-            requireTrue(b.type() == type, "type() is " + b.type() + ", not the type that made it");
-            requireTrue(b.hasMemory() == type.hasMemory(), "buffer hasMemory() " + b.hasMemory() + ", type "
+            assertEquals(size, b.size(), "size()");
+            assertTrue(b.usage() == usage, "usage() is " + b.usage() + ", asked for " + usage);
+            assertTrue(b.type() == type, "type() is " + b.type() + ", not the type that made it");
+            assertTrue(b.hasMemory() == type.hasMemory(), "buffer hasMemory() " + b.hasMemory() + ", type "
                     + type.hasMemory());
             seg = b.segment();
             if (!b.hasMemory()) {
                 return;
             }
-            requireTrue(seg.byteSize() >= size, "segment holds " + seg.byteSize() + " bytes, asked for " + size);
-            requireEqual("segment address mod alignment " + type.alignment(), 0, seg.address() % type.alignment());
+            assertTrue(seg.byteSize() >= size, "segment holds " + seg.byteSize() + " bytes, asked for " + size);
+            assertEquals(0, seg.address() % type.alignment(), "segment address mod alignment " + type.alignment());
             if (size > 0) {
                 seg.get(ValueLayout.JAVA_BYTE, 0);
                 seg.get(ValueLayout.JAVA_BYTE, size - 1);
                 if (writable()) {
                     seg.set(ValueLayout.JAVA_BYTE, 0, (byte) 0x5A);
-                    requireEqual("byte 0 read back", 0x5A, seg.get(ValueLayout.JAVA_BYTE, 0) & 0xFF);
+                    assertEquals(0x5A, seg.get(ValueLayout.JAVA_BYTE, 0) & 0xFF, "byte 0 read back");
                     seg.set(ValueLayout.JAVA_BYTE, size - 1, (byte) 0xA5);
-                    requireEqual("last byte read back", 0xA5, seg.get(ValueLayout.JAVA_BYTE, size - 1) & 0xFF);
+                    assertEquals(0xA5, seg.get(ValueLayout.JAVA_BYTE, size - 1) & 0xFF, "last byte read back");
                 }
             }
         } finally {
@@ -119,7 +122,7 @@ public interface BufferTypeContract {
         }
         b.close(); // twice is harmless
         if (releasesOnClose() && size > 0) {
-            requireTrue(!seg.scope().isAlive(), "memory of a closed buffer is still alive");
+            assertTrue(!seg.scope().isAlive(), "memory of a closed buffer is still alive");
         }
         Statistics.label("size").collect(size == 0 ? "0" : size < 64 ? "< 64" : size < 4096 ? "< 4 KiB" : "larger");
         Statistics.label("size").coverage(c -> c.check("< 64").count(n -> n > 0));
@@ -144,7 +147,7 @@ public interface BufferTypeContract {
                     long ys = live.get(j).size();
                     boolean disjoint = xs == 0 || ys == 0 || x.address() + xs <= y.address()
                             || y.address() + ys <= x.address();
-                    requireTrue(disjoint || !writable(), "buffers " + i + " (" + xs + " B at 0x"
+                    assertTrue(disjoint, "buffers " + i + " (" + xs + " B at 0x"
                             + Long.toHexString(x.address()) + ") and " + j + " (" + ys + " B at 0x"
                             + Long.toHexString(y.address()) + ") overlap");
                 }
@@ -186,12 +189,12 @@ public interface BufferTypeContract {
                 measured = m.allocatedBytes();
             }
             try (Allocation real = plan.allocate(type)) {
-                requireEqual("allocated bytes (measured " + measured + ")", measured, real.allocatedBytes());
-                requireEqual("planned bytes", plan.totalBytes(), real.allocatedBytes());
+                assertEquals(measured, real.allocatedBytes(), "allocated bytes, against the measured ones");
+                assertEquals(plan.totalBytes(), real.allocatedBytes(), "allocated bytes, against the planned ones");
                 for (Tensor t : plan.placedTensors()) {
                     Buffer buf = real.buffer(plan.bufferOf(t));
                     long start = t.data().address() - buf.segment().address();
-                    requireTrue(start >= 0 && start + t.nbytes() <= buf.size(), "tensor '" + t.name() + "' at "
+                    assertTrue(start >= 0 && start + t.nbytes() <= buf.size(), "tensor '" + t.name() + "' at "
                             + start + " (+" + t.nbytes() + " B) is outside its buffer of " + buf.size() + " B");
                 }
             }
@@ -203,22 +206,10 @@ public interface BufferTypeContract {
             Buffer b = bufferType().allocate(size, usages().iterator().next());
             b.close();
         } catch (IllegalArgumentException | io.ggmljava.alloc.AllocationException e) {
-            requireTrue(e.getMessage() != null && e.getMessage().contains(Long.toString(size)),
+            assertTrue(e.getMessage() != null && e.getMessage().contains(Long.toString(size)),
                     "the refusal of size " + size + " does not name it: " + e.getMessage());
             return;
         }
         throw new AssertionError(bufferType().name() + " accepted a buffer of " + size + " bytes");
-    }
-
-    private static void requireEqual(String what, long want, long got) {
-        if (want != got) {
-            throw new AssertionError(what + ": expected " + want + ", got " + got);
-        }
-    }
-
-    private static void requireTrue(boolean ok, String message) {
-        if (!ok) {
-            throw new AssertionError(message);
-        }
     }
 }

@@ -7,6 +7,7 @@ import io.ggmljava.core.UnaryOp;
 import io.ggmljava.testdata.arbitraries.TensorArbitraries;
 import io.ggmljava.testdata.arbitraries.TensorArbitraries.Fill;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
@@ -143,21 +144,14 @@ public record OpCase(Kind kind, GgmlType type, long[] ne, long[] neB, int[] perm
     public record Built(List<Tensor> leaves, List<float[]> values, Tensor node) {
     }
 
-    /** Random cases of every kind; at most {@code maxElements} elements per operand. */
-    public static Arbitrary<OpCase> cases(long maxElements) {
-        return Arbitraries.of(Kind.values()).flatMap(k -> cases(k, maxElements));
-    }
-
-    /** Random cases of the kinds with an in-place variant. */
-    public static Arbitrary<OpCase> inplaceCases(long maxElements) {
-        return Arbitraries.of(Arrays.stream(Kind.values()).filter(Kind::hasInplace).toList())
-                .flatMap(k -> cases(k, maxElements));
+    /** Random cases of the given kinds; at most {@code maxElements} elements per operand. */
+    public static Arbitrary<OpCase> cases(Collection<Kind> kinds, long maxElements) {
+        return Arbitraries.of(List.copyOf(kinds)).flatMap(k -> cases(k, maxElements));
     }
 
     /** Random cases of one kind. */
     public static Arbitrary<OpCase> cases(Kind kind, long maxElements) {
         Arbitrary<Long> seeds = Arbitraries.longs();
-        Arbitrary<Fill> fills = kind == Kind.MUL_MAT ? Arbitraries.just(Fill.UNIFORM) : TensorArbitraries.fills();
         if (kind == Kind.MUL_MAT) {
             return Arbitraries.of(MUL_MAT_TYPES).flatMap(t -> Combinators.combine(
                     t.blockSize() == 1 ? TensorArbitraries.awkwardSizes().filter(k -> k <= 300)
@@ -166,6 +160,7 @@ public record OpCase(Kind kind, GgmlType type, long[] ne, long[] neB, int[] perm
                     .as((k, m, n, batch, seed) -> new OpCase(kind, t, new long[] {k, m, batch, 1},
                             new long[] {k, n, batch, 1}, identity(), Fill.UNIFORM, seed)));
         }
+        Arbitrary<Fill> fills = TensorArbitraries.fills();
         if (kind.rope()) {
             return Combinators.combine(Arbitraries.of(2L, 8L, 64L, 66L, 128L), Arbitraries.of(1L, 3L, 8L),
                     Arbitraries.of(1L, 5L, 16L), TensorArbitraries.floatTypes().filter(t -> t != GgmlType.BF16), fills,
@@ -205,8 +200,14 @@ public record OpCase(Kind kind, GgmlType type, long[] ne, long[] neB, int[] perm
         return List.of(new OpCase(kind, GgmlType.F32, ne, neB, identity(), fill, 11));
     }
 
-    private static int[] identity() {
+    /** The identity permutation (no view). */
+    static int[] identity() {
         return new int[] {0, 1, 2, 3};
+    }
+
+    /** True if the first operand is seen through a permuted view. */
+    public boolean permuted() {
+        return !Arrays.equals(permute, identity());
     }
 
     /** Elements of the result. */
@@ -287,8 +288,7 @@ public record OpCase(Kind kind, GgmlType type, long[] ne, long[] neB, int[] perm
             stored[d] = ne[permute[d]];
         }
         Tensor leaf = leaf(ctx, type, stored, "a", r, leaves, values, kind.lo, kind.hi);
-        boolean identity = permute[0] == 0 && permute[1] == 1 && permute[2] == 2 && permute[3] == 3;
-        return identity ? leaf : ctx.permute(leaf, permute[0], permute[1], permute[2], permute[3]);
+        return permuted() ? ctx.permute(leaf, permute[0], permute[1], permute[2], permute[3]) : leaf;
     }
 
     private Tensor leaf(Context ctx, GgmlType t, long[] shape, String name, SplittableRandom r, List<Tensor> leaves,
@@ -309,8 +309,7 @@ public record OpCase(Kind kind, GgmlType type, long[] ne, long[] neB, int[] perm
     @Override
     public String toString() {
         return kind + "(type=" + type + ", ne=" + Arrays.toString(ne) + (neB == null ? "" : ", b="
-                + Arrays.toString(neB)) + (permute[1] == 1 && permute[2] == 2 ? "" : ", permute="
-                + Arrays.toString(permute)) + ", fill=" + fill + ", seed=" + seed + ")";
+                + Arrays.toString(neB)) + (permuted() ? ", permute=" + Arrays.toString(permute) : "") + ", fill=" + fill + ", seed=" + seed + ")";
     }
 
     @Override

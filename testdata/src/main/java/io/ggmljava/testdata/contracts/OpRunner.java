@@ -11,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -42,21 +41,20 @@ public final class OpRunner {
         OpCase.Built built = c.build(ctx, inplace);
         Graph graph = Graph.build(built.node());
         try (Arena arena = Arena.ofShared(); Executor executor = new Executor(threads, provider)) {
-            IdentityHashMap<Tensor, Boolean> done = new IdentityHashMap<>();
             for (int i = 0; i < built.leaves().size(); i++) {
                 Tensor leaf = built.leaves().get(i);
-                allocate(arena, leaf, done);
+                allocate(arena, leaf);
                 write(leaf, built.values().get(i), arena);
             }
             List<Tensor> all = new ArrayList<>(graph.leafs());
             all.addAll(graph.nodes());
             for (Tensor t : all) {
-                Tensor base = t.isView() ? t.viewSource() : t;
+                Tensor base = t;
                 while (base.isView()) {
                     base = base.viewSource();
                 }
-                if (base.data() == null && !done.containsKey(base)) {
-                    allocate(arena, base, done);
+                if (base.data() == null) {
+                    allocate(arena, base);
                 }
             }
             executor.compute(graph);
@@ -64,11 +62,10 @@ public final class OpRunner {
         }
     }
 
-    private static void allocate(Arena arena, Tensor t, IdentityHashMap<Tensor, Boolean> done) {
+    private static void allocate(Arena arena, Tensor t) {
         MemorySegment m = arena.allocate(Math.max(1, t.nbytes()), 64);
         m.fill((byte) 0xFF);
         t.bind(m.asSlice(0, t.nbytes()));
-        done.put(t, Boolean.TRUE);
     }
 
     private static void write(Tensor leaf, float[] values, Arena arena) {

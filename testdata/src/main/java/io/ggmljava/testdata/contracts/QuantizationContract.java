@@ -63,6 +63,9 @@ public interface QuantizationContract {
         GgmlType.Q8_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_K,
         GgmlType.IQ4_NL};
 
+    /** The activation types of the products ({@link QuantKernels#dotType}). */
+    GgmlType[] DOT_TYPES = {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.F16, GgmlType.BF16};
+
     /** Block counts that exercise vector loops and their tails. */
     int[] BLOCK_COUNTS = {1, 2, 3, 7, 13, 31, 33};
 
@@ -123,6 +126,16 @@ public interface QuantizationContract {
         return x;
     }
 
+    /** {@code n} importance weights in [0.1, 4) from {@code seed}. */
+    static float[] importance(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] im = new float[n];
+        for (int j = 0; j < n; j++) {
+            im[j] = (float) r.nextDouble(0.1, 4);
+        }
+        return im;
+    }
+
     @Provide
     default Arbitrary<GgmlType> blockTypes() {
         return Arbitraries.of(BLOCK_TYPES);
@@ -173,12 +186,7 @@ public interface QuantizationContract {
                                                  @ForAll @IntRange(min = 0, max = 6) int kind, @ForAll long seed) {
         Statistics.label("type").collect(type);
         float[] x = block(type, kind, seed);
-        SplittableRandom r = new SplittableRandom(~seed);
-        float[] im = new float[x.length];
-        for (int j = 0; j < im.length; j++) {
-            im[j] = (float) r.nextDouble(0.1, 4);
-        }
-        double e = roundTripError(type, x, im);
+        double e = roundTripError(type, x, importance(x.length, ~seed));
         assertTrue(e <= IMATRIX_BOUND.get(type), type + " kind " + kind + " seed " + seed + ": error/amax " + e
                 + " > " + IMATRIX_BOUND.get(type));
     }
@@ -243,11 +251,7 @@ public interface QuantizationContract {
             MemorySegment want = a.allocate(bytes + pad);
             MemorySegment got = a.allocate(bytes + pad);
             if (weighted) {
-                float[] im = new float[n];
-                SplittableRandom r = new SplittableRandom(seed);
-                for (int j = 0; j < n; j++) {
-                    im[j] = (float) r.nextDouble(0.1, 4);
-                }
+                float[] im = importance(n, seed);
                 reference().quantizeChunk(type, xs, pad, want, pad, 1, n, im);
                 kernels().quantizeChunk(type, xs, pad, got, pad, 1, n, im);
             } else {
@@ -315,8 +319,7 @@ public interface QuantizationContract {
             assertEquals(-1, at, type + " x" + n + ", seed " + seed + ": first differing byte at " + at);
         }
         Statistics.label("dot type").coverage(c -> {
-            for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.F16,
-                GgmlType.BF16}) {
+            for (GgmlType t : DOT_TYPES) {
                 c.check(t).count(k -> k > 0);
             }
         });
@@ -324,7 +327,7 @@ public interface QuantizationContract {
 
     @Provide
     default Arbitrary<GgmlType> dotTypes() {
-        return Arbitraries.of(GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.F16, GgmlType.BF16);
+        return Arbitraries.of(DOT_TYPES);
     }
 
     // ---- f16 / bf16

@@ -57,39 +57,29 @@ final class Subjects {
         }
     }
 
-    /** Correct vector kernels checked for the matrix products only: the contract must pass (coverage included). */
-    static class OnlyMatMul implements KernelProviderContract {
+    /** Correct vector kernels (256 bits) checked for a few ops only: the contract must pass, coverage included. */
+    abstract static class CorrectButNarrow implements KernelProviderContract {
         @Override
         public KernelProvider provider() {
             return KernelProvider.vector(256);
         }
+    }
 
+    static class OnlyMatMul extends CorrectButNarrow {
         @Override
         public Set<Kind> kinds() {
             return EnumSet.of(Kind.MUL_MAT);
         }
     }
 
-    /** Correct vector kernels checked for two unary ops only. */
-    static class OnlyAbsAndRelu implements KernelProviderContract {
-        @Override
-        public KernelProvider provider() {
-            return KernelProvider.vector(256);
-        }
-
+    static class OnlyAbsAndRelu extends CorrectButNarrow {
         @Override
         public Set<Kind> kinds() {
             return EnumSet.of(Kind.ABS, Kind.RELU);
         }
     }
 
-    /** Correct vector kernels checked for rope only. */
-    static class OnlyRope implements KernelProviderContract {
-        @Override
-        public KernelProvider provider() {
-            return KernelProvider.vector(256);
-        }
-
+    static class OnlyRope extends CorrectButNarrow {
         @Override
         public Set<Kind> kinds() {
             return EnumSet.of(Kind.ROPE, Kind.ROPE_NEOX);
