@@ -17,6 +17,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** MUL_MAT with quantized weights: vector kernels at every width against the scalar reference, and thread counts. */
 class MatMulQuantTest {
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** 1.0 as f16. */
+    static final short ONE = 0x3C00;
 
     /** Weights: uniform values quantized with the reference quantizer; some rows scaled up or down. */
     static Tensor weights(Context ctx, Arena arena, GgmlType t, int k, int m, Random rnd) {
@@ -77,6 +80,74 @@ class MatMulQuantTest {
                                             + "] = " + got[o] + ", scalar " + want[o] + " (sum |a*b| = " + mag + ")");
                                 }
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The integer kernels rely on ranges (short products and pair sums below 2^15, levels taken without their
+     * offsets): weights at the ends of their level ranges against activations that convert to +-127 and -128 must
+     * still give the reference's results.
+     */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void extremeLevelsAgreeWithTheReference(GgmlType t) {
+        int k = t.blockSize() == 32 ? 256 : 512;
+        int m = 8;
+        int n = 5;
+        try (Arena arena = Arena.ofShared()) {
+            Context ctx = new Context();
+            Tensor a = ctx.newTensor2d(t, k, m);
+            Tensor b = ctx.newTensor2d(GgmlType.F32, k, n);
+            Tensor d = ctx.mulMat(a, b);
+            MatMulHarness.bind(arena, a, b, d);
+            // row r: every level byte r's pattern (all ones, all zeros, sign bits, ...), integer scales at their
+            // largest, f16 scales 1
+            byte[] patterns = {(byte) 0xFF, 0x00, (byte) 0x80, 0x7F, (byte) 0xF0, 0x0F, (byte) 0x81, (byte) 0xAA};
+            int blocks = k / t.blockSize();
+            for (int r = 0; r < m; r++) {
+                for (int ib = 0; ib < blocks; ib++) {
+                    long o = r * a.nb(1) + (long) ib * t.typeSize();
+                    a.data().asSlice(o, t.typeSize()).fill(patterns[r]);
+                    switch (t) {
+                        case Q8_0, Q4_0 -> a.data().set(F16, o, ONE);
+                        case Q4_K -> {
+                            a.data().set(F16, o, ONE);
+                            a.data().set(F16, o + 2, ONE);
+                            a.data().asSlice(o + 4, 12).fill((byte) 0xFF); // 6-bit scales and minimums 63
+                        }
+                        default -> {
+                            a.data().asSlice(o + 192, 16).fill(r % 2 == 0 ? (byte) 0x7F : (byte) 0x80);
+                            a.data().set(F16, o + 208, ONE);
+                        }
+                    }
+                }
+            }
+            // columns: all +1, all -1, alternating, one large value among small ones (-128 in q8_K), uniform
+            Random rnd = new Random(7);
+            for (int i = 0; i < k; i++) {
+                b.setF32(i, 0, 0, 0, 1f);
+                b.setF32(i, 1, 0, 0, -1f);
+                b.setF32(i, 2, 0, 0, i % 2 == 0 ? 1f : -1f);
+                b.setF32(i, 3, 0, 0, i % 37 == 0 ? 50f : 0.5f);
+                b.setF32(i, 4, 0, 0, rnd.nextFloat() * 2 - 1);
+            }
+            MatMulHarness.compute(KernelProvider.scalar(), d, 1);
+            float[] want = d.toFloatArray();
+            for (KernelProvider p : MatMulHarness.vectorProviders()) {
+                d.data().fill((byte) 0x7f);
+                MatMulHarness.compute(p, d, 2);
+                float[] got = d.toFloatArray();
+                for (int j = 0; j < n; j++) {
+                    for (int i = 0; i < m; i++) {
+                        int o = j * m + i;
+                        double mag = magnitude(a, b, i, j, arena);
+                        if (!(Math.abs(got[o] - want[o]) <= 2e-5 * mag + 1e-6)) {
+                            fail(p + " " + t + " row pattern " + String.format("0x%02X", patterns[i]) + ", column " + j
+                                    + ": " + got[o] + ", scalar " + want[o] + " (sum |a*b| = " + mag + ")");
                         }
                     }
                 }

@@ -417,23 +417,24 @@ final class QuantTiles implements MatMulKernels {
     private static void q8Offsets(int nb, MemorySegment b, long y0, float[] off, int col) {
         for (int ib = 0; ib < nb; ib++) {
             long yo = y0 + 34L * ib;
-            int sum = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_256, b, yo + 2, LE)
-                    .castShape(ShortVector.SPECIES_512, 0)).reduceLanes(VectorOperators.ADD); // |sum| <= 4096
+            int sum = ((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, b, yo + 2, LE)
+                    .castShape(ShortVector.SPECIES_256, 0))
+                    .add((ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, b, yo + 18, LE)
+                            .castShape(ShortVector.SPECIES_256, 0))
+                    .reduceLanes(VectorOperators.ADD); // exact: |sum| <= 4096
             off[col * nb + ib] = 8 * Float.float16ToFloat(b.get(I16, yo)) * sum;
         }
     }
 
-    /** The offsets of q4_0 rows 0..3 of a group (block scales {@code d}) against column {@code col}, into corr. */
+    /**
+     * The offsets of q4_0 rows 0..3 of a group (block scales {@code d}) against column {@code col}, into corr: a plain
+     * loop, so that the order of additions is fixed (a vector lane reduction's order is not specified, and differs
+     * between C2's intrinsic and the fallback code, which would make results depend on the thread count).
+     */
     private static void offsets(int nb, float[] d, float[] off, int col, float[] corr) {
-        int bound = F.loopBound(nb);
         for (int r = 0; r < 4; r++) {
-            FloatVector s = FloatVector.zero(F);
-            int ib = 0;
-            for (; ib < bound; ib += L) {
-                s = FloatVector.fromArray(F, d, r * nb + ib).fma(FloatVector.fromArray(F, off, col * nb + ib), s);
-            }
-            float t = s.reduceLanes(VectorOperators.ADD);
-            for (; ib < nb; ib++) {
+            float t = 0;
+            for (int ib = 0; ib < nb; ib++) {
                 t += d[r * nb + ib] * off[col * nb + ib];
             }
             corr[r] = t;
