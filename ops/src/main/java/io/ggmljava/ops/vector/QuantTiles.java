@@ -24,7 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * scale) and only the block total meets the float scales. The Vector API has no byte or short multiply-add, so a
  * step takes {@code W = 2L} weights and activations widened to shorts, one short multiply (|product| below 2^15
  * for every type here), and a pair sum into L int lanes (shift-based, no lane crossing); each block then adds
- * {@code float(int lanes) * scale} into an f32 accumulator. Four weight rows share every activation load.
+ * {@code float(int lanes) * scale} into an f32 accumulator. Four weight rows (q8_0, q4_0) or two (q4_K, q6_K, whose
+ * kernels are larger) share every activation load.
  *
  * <p>The 512-bit forms are shaped for C2 and for this kind of CPU (Zen 4, whose 512-bit operations run as two
  * 256-bit halves): a block's steps are written out with no inner loop, and a method stays small enough for C1
@@ -184,8 +185,8 @@ final class QuantTiles implements MatMulKernels {
             }
             for (int j = 0; j < cols; j++) {
                 long y0 = bOff + j * bStride;
-                // q8_0 and q4_0 at 512 bits: four rows per call; otherwise two (four rows of the larger kernels
-                // make a graph so large that C2 stops inlining inside it)
+                // four rows per call for q8_0 at 512 bits and q4_0 from 256 bits; otherwise two (four rows of the
+                // larger kernels make a graph so large that C2 stops inlining inside it, or C1 gives up)
                 switch (kind) {
                     case 0 -> {
                         if (W == 32) {
@@ -354,12 +355,13 @@ final class QuantTiles implements MatMulKernels {
     }
 
     /**
-     * 512 bits: four q4_0 rows, each block at 256 bits. The 16 weight bytes widen to 16 shorts; the low nibbles
-     * (elements 0..15) and the high nibbles (16..31) each meet their 16 activations, and the two products are added
-     * as shorts before the pair sum (|15 * 128 * 2| < 2^15), so a block costs one pair sum instead of two and no
-     * lane-crossing permute. On this machine's double-pumped 512-bit units that is about a third fewer operations
-     * than the 512-bit form ({@link #q4x4}). The levels are taken as 0..15, without their offset of 8, which
-     * {@link #offsets} pays once per row.
+     * 256 and 512 bits: four q4_0 rows, each block at 256 bits. The 16 weight bytes widen to 16 shorts; the low
+     * nibbles (elements 0..15) and the high nibbles (16..31) each meet their 16 activations, and the two products
+     * are added as shorts before the pair sum, which then adds four products: |4 * 15 * 128| < 2^15. A block costs
+     * one pair sum instead of two and no lane-crossing permute: on this machine's double-pumped 512-bit units about a
+     * third fewer operations than a 512-bit form (which was 22 GFLOP/s on 1 thread against 27-29 for this one). The
+     * levels are taken as 0..15, without their offset of 8, which {@link #offsets} pays once per row. (The same
+     * merge does not work for q8_0: four products of 128 * 127 overflow the pair sum.)
      */
     private static void q4x4h(int nb, MemorySegment a, long r0, long r1, long r2, long r3, MemorySegment b, long y0,
                               float[] acc, float[] d) {
@@ -380,13 +382,13 @@ final class QuantTiles implements MatMulKernels {
             p = x.and((short) 0xF).mul(ylo).add(x.lanewise(VectorOperators.LSHR, 4).mul(yhi)).reinterpretAsInts();
             c0 = ((FloatVector) p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
                     .castShape(FloatVector.SPECIES_256, 0)).fma(FloatVector.broadcast(FloatVector.SPECIES_256,
-                    d[0 * nb + ib] * dy), c0);
+                    d[ib] * dy), c0);
             x = (ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r1 + xo, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, ShortVector.SPECIES_256, 0);
             p = x.and((short) 0xF).mul(ylo).add(x.lanewise(VectorOperators.LSHR, 4).mul(yhi)).reinterpretAsInts();
             c1 = ((FloatVector) p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
                     .castShape(FloatVector.SPECIES_256, 0)).fma(FloatVector.broadcast(FloatVector.SPECIES_256,
-                    d[1 * nb + ib] * dy), c1);
+                    d[nb + ib] * dy), c1);
             x = (ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, a, r2 + xo, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, ShortVector.SPECIES_256, 0);
             p = x.and((short) 0xF).mul(ylo).add(x.lanewise(VectorOperators.LSHR, 4).mul(yhi)).reinterpretAsInts();
