@@ -22,8 +22,8 @@ public final class Main implements Runnable {
 
     /**
      * Runs the command line and returns the exit status: 0 on success, 2 for bad input (the message names what was
-     * wrong, on stderr, without a stack trace), 1 for any other failure (with its stack trace if
-     * {@code -Dggml.debug=true}).
+     * wrong, on stderr; the stack trace only with {@code -Dggml.debug=true}), 1 for any other failure (message and
+     * stack trace).
      */
     public static int run(String... args) {
         return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)

@@ -23,19 +23,12 @@ final class RandomGraphs {
     record Built(Graph graph, Context ctx, List<Tensor> inputs) {
     }
 
-    /** {@link #build(long, int, int, boolean, boolean)} with transcendental ops (sin, tanh). */
-    static Built build(long seed, int ops, int base, boolean inplace) {
-        return build(seed, ops, base, inplace, true);
-    }
-
     /**
      * Builds a graph of about {@code ops} ops; vector lengths are {@code base}, {@code 2*base} or {@code 4*base}.
      *
-     * @param inplace         allow in-place ops and copies into a shared leaf (writes into shared memory)
-     * @param transcendentals allow sin and tanh (the Vector API's change results in the last bit once the JIT
-     *                        compiles them, so they are not bit-reproducible across runs of one JVM)
+     * @param inplace allow in-place ops and copies into a shared leaf (writes into shared memory)
      */
-    static Built build(long seed, int ops, int base, boolean inplace, boolean transcendentals) {
+    static Built build(long seed, int ops, int base, boolean inplace) {
         Random r = new Random(seed);
         Context ctx = new Context();
         List<Tensor> pool = new ArrayList<>();
@@ -56,8 +49,8 @@ final class RandomGraphs {
             if (kind < 25) {
                 y = switch (r.nextInt(4)) {
                     case 0 -> ctx.sqr(a);
-                    case 1 -> transcendentals ? ctx.sin(a) : ctx.neg(a);
-                    case 2 -> transcendentals ? ctx.tanh(a) : ctx.sqr(a);
+                    case 1 -> ctx.sin(a);
+                    case 2 -> ctx.tanh(a);
                     default -> ctx.scale(a, 0.5f);
                 };
             } else if (kind < 55) {

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiFunction;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -48,6 +49,33 @@ class MatMulQuantTest {
         return s;
     }
 
+    /**
+     * Computes {@code d = a * b} with the scalar kernels, then with every vector provider on 2 threads, and fails
+     * unless each output agrees within {@code 2e-5 * sum |a*b|}; {@code where} names an output (row i, column j).
+     */
+    static void assertVectorProvidersAgree(Tensor a, Tensor b, Tensor d, Arena arena,
+                                           BiFunction<Integer, Integer, String> where) {
+        int m = (int) d.ne(0);
+        int n = (int) d.ne(1);
+        MatMulHarness.compute(KernelProvider.scalar(), d, 1);
+        float[] want = d.toFloatArray();
+        for (KernelProvider p : MatMulHarness.vectorProviders()) {
+            d.data().fill((byte) 0x7f);
+            MatMulHarness.compute(p, d, 2);
+            float[] got = d.toFloatArray();
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < m; i++) {
+                    int o = j * m + i;
+                    double mag = magnitude(a, b, i, j, arena);
+                    if (!(Math.abs(got[o] - want[o]) <= 2e-5 * mag + 1e-6)) {
+                        fail(p + " " + a.type() + " " + where.apply(i, j) + ": " + got[o] + ", scalar " + want[o]
+                                + " (sum |a*b| = " + mag + ")");
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K",
             "Q5_K", "Q6_K", "IQ4_NL"})
@@ -65,23 +93,8 @@ class MatMulQuantTest {
                     Tensor d = ctx.mulMat(a, b);
                     MatMulHarness.bind(arena, b, d);
                     MatMulHarness.fill(b, rnd);
-                    MatMulHarness.compute(KernelProvider.scalar(), d, 1);
-                    float[] want = d.toFloatArray();
-                    for (KernelProvider p : MatMulHarness.vectorProviders()) {
-                        d.data().fill((byte) 0x7f);
-                        MatMulHarness.compute(p, d, 2);
-                        float[] got = d.toFloatArray();
-                        for (int j = 0; j < s[1]; j++) {
-                            for (int i = 0; i < s[0]; i++) {
-                                int o = j * s[0] + i;
-                                double mag = magnitude(a, b, i, j, arena);
-                                if (!(Math.abs(got[o] - want[o]) <= 2e-5 * mag + 1e-6)) {
-                                    fail(p + " " + t + " k=" + k + " m=" + s[0] + " n=" + s[1] + ": dst[" + i + "," + j
-                                            + "] = " + got[o] + ", scalar " + want[o] + " (sum |a*b| = " + mag + ")");
-                                }
-                            }
-                        }
-                    }
+                    assertVectorProvidersAgree(a, b, d, arena, (i, j) -> "k=" + k + " m=" + s[0] + " n=" + s[1]
+                            + ": dst[" + i + "," + j + "]");
                 }
             }
         }
@@ -135,23 +148,8 @@ class MatMulQuantTest {
                 b.setF32(i, 3, 0, 0, i % 37 == 0 ? 50f : 0.5f);
                 b.setF32(i, 4, 0, 0, rnd.nextFloat() * 2 - 1);
             }
-            MatMulHarness.compute(KernelProvider.scalar(), d, 1);
-            float[] want = d.toFloatArray();
-            for (KernelProvider p : MatMulHarness.vectorProviders()) {
-                d.data().fill((byte) 0x7f);
-                MatMulHarness.compute(p, d, 2);
-                float[] got = d.toFloatArray();
-                for (int j = 0; j < n; j++) {
-                    for (int i = 0; i < m; i++) {
-                        int o = j * m + i;
-                        double mag = magnitude(a, b, i, j, arena);
-                        if (!(Math.abs(got[o] - want[o]) <= 2e-5 * mag + 1e-6)) {
-                            fail(p + " " + t + " row pattern " + String.format("0x%02X", patterns[i]) + ", column " + j
-                                    + ": " + got[o] + ", scalar " + want[o] + " (sum |a*b| = " + mag + ")");
-                        }
-                    }
-                }
-            }
+            assertVectorProvidersAgree(a, b, d, arena, (i, j) -> "row pattern "
+                    + String.format("0x%02X", patterns[i]) + ", column " + j);
         }
     }
 

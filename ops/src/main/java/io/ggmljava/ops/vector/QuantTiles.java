@@ -549,7 +549,9 @@ final class QuantTiles implements MatMulKernels {
 
     /**
      * 512 bits: two q4_K rows against one column, a block as two halves of two chunks written out (a chunk's 32
-     * bytes zero-extended, so the high nibble needs no mask); otherwise as {@link #q4kx2}.
+     * bytes zero-extended, so the high nibble needs no mask); otherwise as {@link #q4kx2}, whose minimum term is
+     * repeated here rather than shared: C2 does not inline a helper into these large loops (NodeCountInliningCutoff),
+     * and a call per block costs more than the copy.
      */
     private static void q4kx2w(int nb, MemorySegment a, long r0, long r1, MemorySegment b, long y0, float[] acc,
                                int o, float[] corr, int[] bp, float[] dys, int col) {
